@@ -1,0 +1,65 @@
+# Two commands on a fresh clone: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MODEL := models/doctor-support.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
+# Rasa 3.6 needs Python 3.10: the one on PATH, or pyenv's.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
+	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: run test train lint unit validate core-test e2e bench lock clean
+
+run: $(VENV)/.installed .env $(MODEL)
+	$(PY) -m bot.launch --model $(MODEL)
+
+test: $(VENV)/.installed .env lint unit validate $(MODEL) core-test e2e
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+.env: .env.example
+	@if [ ! -f .env ]; then \
+	  token=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))'); \
+	  sed "s/^RASA_API_TOKEN=.*/RASA_API_TOKEN=$$token/" .env.example > .env; \
+	  echo "wrote .env with a new RASA_API_TOKEN"; \
+	else touch .env; fi
+
+# Trains only when the training data or configuration changed.
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	mkdir -p models var
+	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/rasa train --fixed-model-name doctor-support --out models --quiet
+	touch $@
+
+train: $(MODEL)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff format --check bot actions components tests bench
+	$(BIN)/ruff check bot actions components tests bench
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest -q tests/bot tests/actions
+
+validate: $(VENV)/.installed
+	PYTHONPATH=. $(BIN)/rasa data validate --fail-on-warnings --quiet
+
+core-test: $(MODEL)
+	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
+	  --fail-on-prediction-errors --out var/test-results --quiet
+
+e2e: $(MODEL) .env
+	$(PY) -m pytest -q tests/e2e
+
+bench: $(VENV)/.installed .env $(MODEL)
+	$(PY) bench/bench.py --model $(MODEL)
+
+lock: $(VENV)/.installed
+	$(PY) -m pip freeze --exclude-editable > requirements.txt
+
+clean:
+	rm -rf models var/test-results .pytest_cache .ruff_cache

@@ -1,0 +1,39 @@
+"""action_conclude_assessment: category, reasons and recommendation, all decided in bot/."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.assessment import Answers, classify_help_seeking
+from bot.recommend import recommend
+from actions.services import content
+
+
+class ActionConcludeAssessment(Action):
+    def name(self) -> Text:
+        return "action_conclude_assessment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        answers = Answers.from_slots(tracker.slots)
+        assessment = classify_help_seeking(answers)
+        texts = content()
+        dispatcher.utter_message(response=f"utter_result_{assessment.category.value}")
+        if assessment.reasons:
+            reasons = "; ".join(texts.reasons[r] for r in assessment.reasons[:4])
+            dispatcher.utter_message(response="utter_result_reasons", reasons=reasons)
+        advice = recommend(assessment, answers, texts)
+        for service in advice.services:
+            dispatcher.utter_message(response="utter_service", name=service.name, what=service.what, how=service.how)
+        for note in advice.notes:
+            dispatcher.utter_message(response="utter_note", note=note)
+        dispatcher.utter_message(response="utter_result_outro")
+        return [
+            SlotSet("help_category", assessment.category.value),
+            SlotSet("assessment_reasons", list(assessment.reasons)),
+        ]

@@ -1,0 +1,101 @@
+"""validate_self_assessment_form: every answer is read by bot.intake; this class only moves values around."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from bot import intake
+
+FORM = "self_assessment_form"
+
+
+def _user_texts_since_restart(tracker: Tracker) -> List[str]:
+    texts: List[str] = []
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            texts = []
+        elif event.get("event") == "user" and event.get("text") and not event["text"].startswith("/"):
+            texts.append(event["text"])
+    return texts
+
+
+class AnswerValidation(FormValidationAction, ABC):
+    """Shared by every question: read the answer with bot.intake, say the named response, return slots."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Abstract, so the SDK does not register this base class as an action."""
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        return intake.remaining_topics(tracker.get_slot("skipped_topics"), bool(tracker.get_slot("safety_check_due")))
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Fill topics the doctor already answered unasked (at the start: everything said so far)."""
+        starting = tracker.active_loop.get("name") != FORM
+        texts = _user_texts_since_restart(tracker) if starting else [tracker.latest_message.get("text") or ""]
+        events: List[EventType] = []
+        if not starting and tracker.get_slot("requested_slot") != "self_harm" and intake.needs_safety_check(texts[-1]):
+            dispatcher.utter_message(response="utter_safety_check_intro")
+            events.append(SlotSet("safety_check_due", True))
+        found = intake.volunteered_answers(
+            texts, tracker.slots, tracker.get_slot("skipped_topics"), tracker.get_slot("requested_slot")
+        )
+        if found and starting:
+            dispatcher.utter_message(response="utter_thanks_for_sharing")
+        return events + [SlotSet(slot, value) for slot, value in found.items()]
+
+    def answer(self, slot: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        step = intake.read_answer(
+            slot, value, int(tracker.get_slot("unreadable_answers") or 0), tracker.get_slot("skipped_topics")
+        )
+        if step.response:
+            dispatcher.utter_message(response=step.response)
+        if slot == "self_harm":
+            step.slots.setdefault("safety_check_due", None)
+        return step.slots
+
+
+class ValidateSelfAssessmentForm(AnswerValidation):
+    def name(self) -> Text:
+        return f"validate_{FORM}"
+
+    def validate_work_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("work_status", value, dispatcher, tracker)
+
+    def validate_workload(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("workload", value, dispatcher, tracker)
+
+    def validate_sleep(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("sleep", value, dispatcher, tracker)
+
+    def validate_warning_signs(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("warning_signs", value, dispatcher, tracker)
+
+    def validate_conflict(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("conflict", value, dispatcher, tracker)
+
+    def validate_coping(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("coping", value, dispatcher, tracker)
+
+    def validate_sick_leave(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("sick_leave", value, dispatcher, tracker)
+
+    def validate_treatment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("treatment", value, dispatcher, tracker)
+
+    def validate_expectation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("expectation", value, dispatcher, tracker)
+
+    def validate_self_harm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self.answer("self_harm", value, dispatcher, tracker)

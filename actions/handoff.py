@@ -1,0 +1,42 @@
+"""Handoff to a person, and the crisis flag when a doctor says yes to the direct question."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.services import storage
+
+logger = logging.getLogger(__name__)
+
+
+class ActionRequestHandoff(Action):
+    def name(self) -> Text:
+        return "action_request_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        try:
+            request = storage().record_handoff(tracker.slots, crisis=bool(tracker.get_slot("crisis")))
+        except SQLAlchemyError as exc:
+            logger.error("handoff request not saved: %s", type(exc).__name__)
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return []
+        dispatcher.utter_message(response="utter_handoff_recorded", handoff_code=request.code)
+        return [SlotSet("handoff_code", request.code)]
+
+
+class ActionFlagCrisis(Action):
+    def name(self) -> Text:
+        return "action_flag_crisis"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        return [SlotSet("crisis", True), SlotSet("self_harm", True)]

@@ -1,0 +1,37 @@
+"""Commands a doctor can give at any time. The ML classifier suggests them; these patterns confirm them,
+so an answer like "I can't stop crying" is never taken for "stop"."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answers import normalise
+
+_COMMANDS: dict[str, re.Pattern] = {
+    "stop": re.compile(
+        r"^(please )?(stop|quit|cancel|exit|end|enough|let'?s stop|i want to stop|i'?d like to stop|"
+        r"stop (here|now|this|it|the (questions|assessment|self-assessment|chat))|end (this|the (chat|assessment|self-assessment))|"
+        r"i don'?t want to (continue|go on)( with this)?|no more questions)\W*$"
+    ),
+    "restart": re.compile(
+        r"^(please )?(restart|reset|start (over|again)( from (the beginning|scratch))?|begin again( from scratch)?|"
+        r"can we start (over|again|from the beginning)|i want to start (over|again)|clear everything( and restart)?)\W*$"
+    ),
+    "skip": re.compile(
+        r"^(skip|pass|next( question)?|move on|skip (this|that|it)( question| one)?|can we skip (this|that|it)|"
+        r"i'?d rather not (say|answer)|i prefer not to (say|answer)|i don'?t want to answer( that| this)?)\W*$"
+    ),
+    "ask_why": re.compile(
+        r"\bwhy\b|\bwhat('?s| is) (this|that) (question )?for\b|\bhow is (this|that) relevant\b|"
+        r"\bwhat does (this|that) have to do\b|\bwhy does it matter\b"
+    ),
+}
+
+
+def confirms_command(intent: str, text: str) -> bool:
+    """True when `text` really is the command `intent` names (or `intent` is not a command at all)."""
+    pattern = _COMMANDS.get(intent)
+    return pattern is None or bool(pattern.search(normalise(text)))
+
+
+COMMAND_INTENTS = frozenset(_COMMANDS)

@@ -1,0 +1,75 @@
+"""The self-assessment's flow decisions: which topic comes next, and what an answer means for the form.
+
+Pure Python: the form validation action (actions/) is a thin adapter around these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.answers import Outcome, interpret, volunteered
+from bot.crisis import Risk, assess_risk
+from bot.values import FORM_SLOTS, is_valid_value
+
+# After this many answers to one question that the assistant cannot read, it moves on instead of asking again.
+MAX_UNREADABLE = 2
+
+
+def remaining_topics(skipped: list[str] | None, safety_check_due: bool) -> list[str]:
+    """The form's required topics: skipped ones dropped; the safety question first when a message worried us."""
+    topics = [slot for slot in FORM_SLOTS if slot not in set(skipped or []) or slot == "self_harm"]
+    if safety_check_due:
+        topics.remove("self_harm")
+        topics.insert(0, "self_harm")
+    return topics
+
+
+@dataclass(frozen=True)
+class AnswerStep:
+    """What one answer does to the form: slot values to set, and the named response to say, if any."""
+
+    slots: dict = field(default_factory=dict)
+    response: str | None = None
+
+
+def read_answer(slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None) -> AnswerStep:
+    """Turn the doctor's answer (free text, a button's text, or an already coded value) into form events."""
+    if is_valid_value(slot, value):
+        return AnswerStep({slot: value, "unreadable_answers": 0})
+    text = value if isinstance(value, str) else " ".join(map(str, value)) if isinstance(value, list) else ""
+    reading = interpret(slot, text)
+    if reading.outcome is Outcome.VALUE:
+        step = {slot: reading.value, "unreadable_answers": 0}
+        if slot == "self_harm" and reading.value is True:
+            step["crisis"] = True
+            return AnswerStep(step, "utter_crisis")
+        return AnswerStep(step)
+    if slot == "self_harm":
+        # The safety question is never skipped silently: an unsure answer gets the numbers and a gentle word.
+        if reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE:
+            return AnswerStep({slot: None, "safety_unsure": True, "unreadable_answers": 0}, "utter_safety_unsure")
+        return AnswerStep({slot: None, "unreadable_answers": unreadable_so_far + 1}, "utter_ask_self_harm_again")
+    if reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE:
+        response = "utter_skipped" if reading.outcome is not Outcome.UNKNOWN else "utter_moving_on"
+        return AnswerStep(
+            {slot: None, "skipped_topics": sorted(set(skipped or []) | {slot}), "unreadable_answers": 0}, response
+        )
+    return AnswerStep({slot: None, "unreadable_answers": unreadable_so_far + 1}, "utter_not_understood")
+
+
+def volunteered_answers(texts: list[str], slots: dict, skipped: list[str] | None, asked: str | None) -> dict:
+    """Topics the doctor answered unasked, for topics still open: the form will not ask them again."""
+    found: dict = {}
+    for text in texts:
+        if assess_risk(text).risk is Risk.DISCLOSURE:
+            continue
+        for slot, value in volunteered(text).items():
+            if slot == asked or slot in (skipped or []) or slots.get(slot) is not None or slot in found:
+                continue
+            found[slot] = value
+    return found
+
+
+def needs_safety_check(text: str) -> bool:
+    """A message that is not a disclosure but worries us: the form asks the safety question next."""
+    return assess_risk(text).risk is Risk.UNCLEAR

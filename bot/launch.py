@@ -1,0 +1,100 @@
+"""Start the Rasa server and the action server together; Ctrl-C (or SIGTERM) stops both.
+
+    python -m bot.launch [--model models/doctor-support.tar.gz]
+
+Ports, token and stores come from .env through bot.settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bot.settings import ROOT, Settings, get_settings
+
+DEFAULT_MODEL = ROOT / "models" / "doctor-support.tar.gz"
+
+
+def child_env(settings: Settings) -> dict:
+    """The environment the servers get: endpoints.yml expands these, and nothing in it is a secret."""
+    env = dict(os.environ)
+    env.update(
+        ACTION_SERVER_URL=settings.action_server_url,
+        TRACKER_DB=str(settings.tracker_db_path),
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        TF_CPP_MIN_LOG_LEVEL="3",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
+    return env
+
+
+def server_commands(settings: Settings, model: Path) -> list[list[str]]:
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    return [
+        [rasa, "run", "actions", "--port", str(settings.action_port), "--actions", "actions"],
+        [
+            rasa, "run", "--enable-api", "--auth-token", settings.rasa_api_token,
+            "--port", str(settings.rasa_port), "--model", str(model),
+            "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
+        ],
+    ]
+
+
+def wait_until_ready(url: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    if not settings.rasa_api_token:
+        print("RASA_API_TOKEN is empty: run `make .env` or set it in .env", file=sys.stderr)
+        return 2
+    if not args.model.exists():
+        print(f"no trained model at {args.model}: run `make train`", file=sys.stderr)
+        return 2
+    settings.tracker_db_path.parent.mkdir(parents=True, exist_ok=True)
+    env = child_env(settings)
+    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in server_commands(settings, args.model)]
+
+    def stop(*_):
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if wait_until_ready(f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.rasa_api_token}", 180):
+        print(f"Assistant ready: http://localhost:{settings.rasa_port}/webhooks/rest/webhook", flush=True)
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

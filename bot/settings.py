@@ -1,0 +1,75 @@
+"""One way in for configuration: `.env` (python-dotenv) read once into a frozen, typed object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """Bad configuration: raised at start-up so a misconfigured server never runs."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    rasa_api_token: str
+    database_url: str
+    tracker_db_path: Path
+    content_file: Path
+    rasa_port: int
+    action_port: int
+    action_server_url: str
+    conversation_retention_hours: int
+    handoff_retention_days: int
+    log_level: str
+
+
+def _int(values: dict, key: str, default: int, minimum: int = 0) -> int:
+    raw = values.get(key) or str(default)
+    try:
+        number = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{key} must be a whole number, got {raw!r}") from exc
+    if number < minimum:
+        raise SettingsError(f"{key} must be at least {minimum}, got {number}")
+    return number
+
+
+def _path(values: dict, key: str, default: str) -> Path:
+    path = Path(values.get(key) or default)
+    return path if path.is_absolute() else ROOT / path
+
+
+def load_settings(env_file: Path | None = None, overrides: dict | None = None) -> Settings:
+    """Read `.env` (or `env_file`), then the process environment, then `overrides`; later wins."""
+    values: dict = {}
+    env_path = env_file or ROOT / ".env"
+    if env_path.exists():
+        values.update({k: v for k, v in dotenv_values(env_path).items() if v is not None})
+    values.update({k: v for k, v in os.environ.items() if k in Settings.__annotations__ or k.isupper()})
+    values.update(overrides or {})
+    rasa_port = _int(values, "RASA_PORT", 5005, 1)
+    action_port = _int(values, "ACTION_PORT", 5055, 1)
+    return Settings(
+        rasa_api_token=values.get("RASA_API_TOKEN", ""),
+        database_url=values.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bot.db'}",
+        tracker_db_path=_path(values, "TRACKER_DB", "var/rasa.db"),
+        content_file=_path(values, "CONTENT_FILE", "bot/content/no.yml"),
+        rasa_port=rasa_port,
+        action_port=action_port,
+        action_server_url=values.get("ACTION_SERVER_URL") or f"http://127.0.0.1:{action_port}/webhook",
+        conversation_retention_hours=_int(values, "CONVERSATION_RETENTION_HOURS", 24, 1),
+        handoff_retention_days=_int(values, "HANDOFF_RETENTION_DAYS", 7, 1),
+        log_level=(values.get("LOG_LEVEL") or "INFO").upper(),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Rasa NLU components of this project: thin adapters around bot/."""
