@@ -21,6 +21,11 @@ _COMMANDS: dict[str, re.Pattern] = {
         r"^(skip|pass|next( question)?|move on|skip (this|that|it)( question| one)?|can we skip (this|that|it)|"
         r"i'?d rather not (say|answer)|i prefer not to (say|answer)|i don'?t want to answer( that| this)?)\W*$"
     ),
+    "request_handoff": re.compile(
+        r"\b(a|real|actual|live) (person|human|human being)\b|\b(counsell?or|support colleague|st\u00f8ttekollega)\b|"
+        r"\b(call|contact|ring|phone) me\b|\bconnect me\b|\b(talk|speak|chat) (to|with) (someone|somebody) "
+        r"(real|now|today|right now|tonight|urgently)\b|\bhandoff\b|\bhand me over\b"
+    ),
     "ask_why": re.compile(
         r"\bwhy\b|\bwhat('?s| is) (this|that) (question )?for\b|\bhow is (this|that) relevant\b|"
         r"\bwhat does (this|that) have to do\b|\bwhy does it matter\b"

@@ -17,6 +17,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.commands import COMMAND_INTENTS, confirms_command
 from bot.safety import decide_intent
+from components import speedups
+
+speedups.apply()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
