@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.services import content
 from bot.assessment import Answers, classify_help_seeking
 from bot.recommend import recommend
-from actions.services import content
 
 
 class ActionConcludeAssessment(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_conclude_assessment"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
         answers = Answers.from_slots(tracker.slots)
         assessment = classify_help_seeking(answers)
         texts = content()
@@ -29,7 +32,12 @@ class ActionConcludeAssessment(Action):
             dispatcher.utter_message(response="utter_result_reasons", reasons=reasons)
         advice = recommend(assessment, answers, texts)
         for service in advice.services:
-            dispatcher.utter_message(response="utter_service", name=service.name, what=service.what, how=service.how)
+            dispatcher.utter_message(
+                response="utter_service",
+                name=service.name,
+                what=service.what,
+                how=service.how,
+            )
         for note in advice.notes:
             dispatcher.utter_message(response="utter_note", note=note)
         dispatcher.utter_message(response="utter_result_outro")

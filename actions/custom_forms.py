@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,8 +16,8 @@ from bot import intake
 FORM = "self_assessment_form"
 
 
-def _user_texts_since_restart(tracker: Tracker) -> List[str]:
-    texts: List[str] = []
+def _user_texts_since_restart(tracker: Tracker) -> list[str]:
+    texts: list[str] = []
     for event in tracker.events:
         if event.get("event") == "restart":
             texts = []
@@ -30,34 +30,47 @@ class AnswerValidation(FormValidationAction, ABC):
     """Shared by every question: read the answer with bot.intake, say the named response, return slots."""
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Abstract, so the SDK does not register this base class as an action."""
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
-        return intake.remaining_topics(tracker.get_slot("skipped_topics"), bool(tracker.get_slot("safety_check_due")))
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return intake.remaining_topics(
+            tracker.get_slot("skipped_topics"),
+            bool(tracker.get_slot("safety_check_due")),
+        )
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         """Fill topics the doctor already answered unasked (at the start: everything said so far)."""
         starting = tracker.active_loop.get("name") != FORM
         texts = _user_texts_since_restart(tracker) if starting else [tracker.latest_message.get("text") or ""]
-        events: List[EventType] = []
+        events: list[EventType] = []
         if not starting and tracker.get_slot("requested_slot") != "self_harm" and intake.needs_safety_check(texts[-1]):
             dispatcher.utter_message(response="utter_safety_check_intro")
             events.append(SlotSet("safety_check_due", True))
         found = intake.volunteered_answers(
-            texts, tracker.slots, tracker.get_slot("skipped_topics"), tracker.get_slot("requested_slot")
+            texts,
+            tracker.slots,
+            tracker.get_slot("skipped_topics"),
+            tracker.get_slot("requested_slot"),
         )
         if found and starting:
             dispatcher.utter_message(response="utter_thanks_for_sharing")
         return events + [SlotSet(slot, value) for slot, value in found.items()]
 
-    def answer(self, slot: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         step = intake.read_answer(
-            slot, value, int(tracker.get_slot("unreadable_answers") or 0), tracker.get_slot("skipped_topics")
+            slot,
+            value,
+            int(tracker.get_slot("unreadable_answers") or 0),
+            tracker.get_slot("skipped_topics"),
         )
         if step.response:
             dispatcher.utter_message(response=step.response)
@@ -67,35 +80,95 @@ class AnswerValidation(FormValidationAction, ABC):
 
 
 class ValidateSelfAssessmentForm(AnswerValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"validate_{FORM}"
 
-    def validate_work_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_work_status(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("work_status", value, dispatcher, tracker)
 
-    def validate_workload(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_workload(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("workload", value, dispatcher, tracker)
 
-    def validate_sleep(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_sleep(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("sleep", value, dispatcher, tracker)
 
-    def validate_warning_signs(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_warning_signs(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("warning_signs", value, dispatcher, tracker)
 
-    def validate_conflict(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_conflict(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("conflict", value, dispatcher, tracker)
 
-    def validate_coping(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_coping(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("coping", value, dispatcher, tracker)
 
-    def validate_sick_leave(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_sick_leave(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("sick_leave", value, dispatcher, tracker)
 
-    def validate_treatment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_treatment(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("treatment", value, dispatcher, tracker)
 
-    def validate_expectation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_expectation(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("expectation", value, dispatcher, tracker)
 
-    def validate_self_harm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    def validate_self_harm(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ):
         return self.answer("self_harm", value, dispatcher, tracker)

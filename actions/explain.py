@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 
 class ActionExplainQuestion(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_question"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
         topic = tracker.get_slot("requested_slot")
         response = f"utter_explain_{topic}"
         if topic and response in domain.get("responses", {}):

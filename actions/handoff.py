@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -16,12 +16,15 @@ logger = logging.getLogger(__name__)
 
 
 class ActionRequestHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_request_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
         try:
             request = storage().record_handoff(tracker.slots, crisis=bool(tracker.get_slot("crisis")))
         except SQLAlchemyError as exc:
@@ -33,10 +36,13 @@ class ActionRequestHandoff(Action):
 
 
 class ActionFlagCrisis(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_flag_crisis"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
         return [SlotSet("crisis", True), SlotSet("self_harm", True)]

@@ -42,7 +42,10 @@ def question_matchers() -> dict[str, str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     found = {}
     for name, variants in domain["responses"].items():
-        if name.startswith("utter_ask_") and name[len("utter_ask_") :] in domain["forms"]["self_assessment_form"]["required_slots"]:
+        if (
+            name.startswith("utter_ask_")
+            and name[len("utter_ask_") :] in domain["forms"]["self_assessment_form"]["required_slots"]
+        ):
             found[variants[0]["text"].strip()[:40]] = name[len("utter_ask_") :]
     return found
 
@@ -143,7 +146,7 @@ def server_pids(launcher_pid: int) -> dict[str, int]:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        ppid = next(int(l.split()[1]) for l in status.splitlines() if l.startswith("PPid:"))
+        ppid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:"))
         if ppid == launcher_pid:
             found["action server" if " actions" in cmdline else "rasa server"] = int(proc.name)
     return found
@@ -153,9 +156,19 @@ def training_seconds() -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         subprocess.run(
-            [str(Path(sys.executable).with_name("rasa")), "train", "--force", "--out", out, "--quiet"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(Path(sys.executable).with_name("rasa")),
+                "train",
+                "--force",
+                "--out",
+                out,
+                "--quiet",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return round(time.perf_counter() - started, 1)
 
@@ -197,15 +210,21 @@ def main(argv: list[str] | None = None) -> int:
             }
             started = time.perf_counter()
             launcher = subprocess.Popen(
-                [sys.executable, "-m", "bot.launch", "--model", str(args.model)], cwd=ROOT, env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [sys.executable, "-m", "bot.launch", "--model", str(args.model)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             url = f"http://127.0.0.1:{rasa_port}"
             wait_for(url + "/", 300)
             wait_for(f"http://127.0.0.1:{action_port}/health", 60)
             figures["startup_s"] = round(time.perf_counter() - started, 1)
         play(url, personas, 1, 1)  # warm-up, not counted
-        figures["runs"] = [play(url, personas, 1, args.rounds * 2), play(url, personas, 10, args.rounds)]
+        figures["runs"] = [
+            play(url, personas, 1, args.rounds * 2),
+            play(url, personas, 10, args.rounds),
+        ]
         if launcher:
             figures["peak_memory_mb"] = {name: peak_rss_mb(pid) for name, pid in server_pids(launcher.pid).items()}
     finally:

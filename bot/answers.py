@@ -180,7 +180,7 @@ def volunteered(text: str) -> dict[str, object]:
         value = _first_match(rules, clean)
         if value is not None:
             found[slot] = value
-    if found.get("work_status") in ("sick_leave", "reduced_hours") and "sick_leave" not in found:
-        if re.search(r"\bsick[ -]?(leave|listed|note)|sykmeld", clean):
-            found["sick_leave"] = "on_leave"
+    on_leave = found.get("work_status") in ("sick_leave", "reduced_hours") and "sick_leave" not in found
+    if on_leave and re.search(r"\bsick[ -]?(leave|listed|note)|sykmeld", clean):
+        found["sick_leave"] = "on_leave"
     return found

@@ -18,8 +18,8 @@ from bot.values import (
     SickLeave,
     Sleep,
     WarningSign,
-    WorkStatus,
     Workload,
+    WorkStatus,
     is_valid_value,
 )
 
@@ -45,7 +45,7 @@ class Answers:
     self_harm: bool | None = None
 
     @classmethod
-    def from_slots(cls, slots: dict) -> "Answers":
+    def from_slots(cls, slots: dict) -> Answers:
         """Build from tracker slot values, ignoring anything that is not a coded value."""
         clean = {name: slots.get(name) for name in FORM_SLOTS}
         clean = {k: v for k, v in clean.items() if v is not None and is_valid_value(k, v)}
@@ -89,7 +89,7 @@ _STRAIN = {
     ("workload", Workload.HEAVY): ("workload_heavy", 0.5),
     ("sleep", Sleep.POOR): ("sleep_poor", 1.5),
     ("sleep", Sleep.SOME_PROBLEMS): ("sleep_some_problems", 0.5),
-    ("coping", Coping.NOT_COPING): ("not_coping", 3.0),
+    ("coping", Coping.NOT_COPING): ("not_coping", 3.5),
     ("coping", Coping.STRUGGLING): ("struggling", 1.5),
     ("coping", Coping.COPING): ("still_coping", -2.0),
     ("sick_leave", SickLeave.DILEMMA): ("sick_leave_dilemma", 1.5),

@@ -10,12 +10,14 @@ from bot.answers import normalise
 _COMMANDS: dict[str, re.Pattern] = {
     "stop": re.compile(
         r"^(please )?(stop|quit|cancel|exit|end|enough|let'?s stop|i want to stop|i'?d like to stop|"
-        r"stop (here|now|this|it|the (questions|assessment|self-assessment|chat))|end (this|the (chat|assessment|self-assessment))|"
+        r"stop (here|now|this|it|the (questions|assessment|self-assessment|chat))|"
+        r"end (this|the (chat|assessment|self-assessment))|"
         r"i don'?t want to (continue|go on)( with this)?|no more questions)\W*$"
     ),
     "restart": re.compile(
         r"^(please )?(restart|reset|start (over|again)( from (the beginning|scratch))?|begin again( from scratch)?|"
-        r"can we start (over|again|from the beginning)|i want to start (over|again)|clear everything( and restart)?)\W*$"
+        r"can we start (over|again|from the beginning)|i want to start (over|again)|"
+        r"clear everything( and restart)?)\W*$"
     ),
     "skip": re.compile(
         r"^(skip|pass|next( question)?|move on|skip (this|that|it)( question| one)?|can we skip (this|that|it)|"

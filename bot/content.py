@@ -82,7 +82,11 @@ def load_content(path: Path) -> Content:
     notes = {k: v.strip() for k, v in _require(raw, "notes", str(path)).items()}
     recommendations = {}
     for category in HelpCategory:
-        spec = _require(_require(raw, "recommendations", str(path)), category.value, "recommendations")
+        spec = _require(
+            _require(raw, "recommendations", str(path)),
+            category.value,
+            "recommendations",
+        )
         for service_id in _require(spec, "services", category.value):
             if service_id not in services:
                 raise ContentError(f"recommendations/{category.value}: unknown service {service_id!r}")
@@ -94,7 +98,13 @@ def load_content(path: Path) -> Content:
             gp_when=frozenset(spec.get("gp_when", [])),
             always_note=tuple(spec.get("always_note", [])),
         )
-    for needed in ("barriers", "gp", "no_treatment", "sick_leave_dilemma", "wants_treatment"):
+    for needed in (
+        "barriers",
+        "gp",
+        "no_treatment",
+        "sick_leave_dilemma",
+        "wants_treatment",
+    ):
         _require(notes, needed, "notes")
     if "gp" not in services:
         raise ContentError("services: 'gp' is needed for doctors who need treatment")

@@ -47,14 +47,28 @@ def read_answer(slot: str, value: object, unreadable_so_far: int, skipped: list[
     if slot == "self_harm":
         # The safety question is never skipped silently: an unsure answer gets the numbers and a gentle word.
         if reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE:
-            return AnswerStep({slot: None, "safety_unsure": True, "unreadable_answers": 0}, "utter_safety_unsure")
-        return AnswerStep({slot: None, "unreadable_answers": unreadable_so_far + 1}, "utter_ask_self_harm_again")
+            return AnswerStep(
+                {slot: None, "safety_unsure": True, "unreadable_answers": 0},
+                "utter_safety_unsure",
+            )
+        return AnswerStep(
+            {slot: None, "unreadable_answers": unreadable_so_far + 1},
+            "utter_ask_self_harm_again",
+        )
     if reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE:
         response = "utter_skipped" if reading.outcome is not Outcome.UNKNOWN else "utter_moving_on"
         return AnswerStep(
-            {slot: None, "skipped_topics": sorted(set(skipped or []) | {slot}), "unreadable_answers": 0}, response
+            {
+                slot: None,
+                "skipped_topics": sorted(set(skipped or []) | {slot}),
+                "unreadable_answers": 0,
+            },
+            response,
         )
-    return AnswerStep({slot: None, "unreadable_answers": unreadable_so_far + 1}, "utter_not_understood")
+    return AnswerStep(
+        {slot: None, "unreadable_answers": unreadable_so_far + 1},
+        "utter_not_understood",
+    )
 
 
 def volunteered_answers(texts: list[str], slots: dict, skipped: list[str] | None, asked: str | None) -> dict:

@@ -37,11 +37,29 @@ def child_env(settings: Settings) -> dict:
 def server_commands(settings: Settings, model: Path) -> list[list[str]]:
     rasa = str(Path(sys.executable).with_name("rasa"))
     return [
-        [rasa, "run", "actions", "--port", str(settings.action_port), "--actions", "actions"],
         [
-            rasa, "run", "--enable-api", "--auth-token", settings.rasa_api_token,
-            "--port", str(settings.rasa_port), "--model", str(model),
-            "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml"),
+            rasa,
+            "run",
+            "actions",
+            "--port",
+            str(settings.action_port),
+            "--actions",
+            "actions",
+        ],
+        [
+            rasa,
+            "run",
+            "--enable-api",
+            "--auth-token",
+            settings.rasa_api_token,
+            "--port",
+            str(settings.rasa_port),
+            "--model",
+            str(model),
+            "--endpoints",
+            str(ROOT / "endpoints.yml"),
+            "--credentials",
+            str(ROOT / "credentials.yml"),
         ],
     ]
 
@@ -65,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     if not settings.rasa_api_token:
-        print("RASA_API_TOKEN is empty: run `make .env` or set it in .env", file=sys.stderr)
+        print(
+            "RASA_API_TOKEN is empty: run `make .env` or set it in .env",
+            file=sys.stderr,
+        )
         return 2
     if not args.model.exists():
         print(f"no trained model at {args.model}: run `make train`", file=sys.stderr)
@@ -81,8 +102,14 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    if wait_until_ready(f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.rasa_api_token}", 180):
-        print(f"Assistant ready: http://localhost:{settings.rasa_port}/webhooks/rest/webhook", flush=True)
+    if wait_until_ready(
+        f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.rasa_api_token}",
+        180,
+    ):
+        print(
+            f"Assistant ready: http://localhost:{settings.rasa_port}/webhooks/rest/webhook",
+            flush=True,
+        )
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

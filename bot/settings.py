@@ -16,6 +16,23 @@ class SettingsError(ValueError):
     """Bad configuration: raised at start-up so a misconfigured server never runs."""
 
 
+# Every key .env may hold (README, "Configuration"); the process environment may override them.
+KEYS = frozenset(
+    {
+        "RASA_API_TOKEN",
+        "DATABASE_URL",
+        "TRACKER_DB",
+        "CONTENT_FILE",
+        "RASA_PORT",
+        "ACTION_PORT",
+        "ACTION_SERVER_URL",
+        "CONVERSATION_RETENTION_HOURS",
+        "HANDOFF_RETENTION_DAYS",
+        "LOG_LEVEL",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     rasa_api_token: str
@@ -52,7 +69,7 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
     env_path = env_file or ROOT / ".env"
     if env_path.exists():
         values.update({k: v for k, v in dotenv_values(env_path).items() if v is not None})
-    values.update({k: v for k, v in os.environ.items() if k in Settings.__annotations__ or k.isupper()})
+    values.update({k: v for k, v in os.environ.items() if k in KEYS})
     values.update(overrides or {})
     rasa_port = _int(values, "RASA_PORT", 5005, 1)
     action_port = _int(values, "ACTION_PORT", 5055, 1)

@@ -8,7 +8,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, create_engine, delete, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    create_engine,
+    delete,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
 
@@ -82,7 +92,9 @@ class Storage:
 
     def find_handoff(self, code: str) -> HandoffRequest | None:
         with self._session() as session:
-            return session.execute(select(HandoffRequest).where(HandoffRequest.code == code.upper())).scalar_one_or_none()
+            return session.execute(
+                select(HandoffRequest).where(HandoffRequest.code == code.upper())
+            ).scalar_one_or_none()
 
     def purge_expired(self, now: datetime | None = None) -> int:
         with self._session.begin() as session:

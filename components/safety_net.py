@@ -6,7 +6,7 @@ rule answers) even when the action server is down. All decisions are made in bot
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,23 +25,23 @@ speedups.apply()
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyNet(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"ml_crisis_confidence": 0.85}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.ml_crisis_confidence = float(config["ml_crisis_confidence"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SafetyNet":
+    ) -> SafetyNet:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
@@ -50,10 +50,18 @@ class SafetyNet(GraphComponent):
             ranking = message.get(INTENT_RANKING_KEY) or []
             name = predicted.get("name")
             if name in COMMAND_INTENTS and not confirms_command(name, text):
-                name = next((r["name"] for r in ranking if r["name"] not in COMMAND_INTENTS), "inform")
+                name = next(
+                    (r["name"] for r in ranking if r["name"] not in COMMAND_INTENTS),
+                    "inform",
+                )
                 if name == "nlu_fallback":
                     name = "inform"
-            decided = decide_intent(text, name, float(predicted.get("confidence") or 0.0), self.ml_crisis_confidence)
+            decided = decide_intent(
+                text,
+                name,
+                float(predicted.get("confidence") or 0.0),
+                self.ml_crisis_confidence,
+            )
             if decided != predicted.get("name"):
                 message.set(INTENT, {"name": decided, "confidence": 1.0}, add_to_output=True)
                 message.set(

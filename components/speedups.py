@@ -19,19 +19,19 @@ the process; only a power cut can lose the last commits, which for a chat of at 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema import ValidationError
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 _original_resolve_by_type = Event.resolve_by_type
-_event_types: Dict[Text, type] = {}
+_event_types: dict[str, type] = {}
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +42,7 @@ def _response_validator():
     return cls(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     try:
         _response_validator().validate(result)
         return True
@@ -54,7 +54,7 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         raise e
 
 
-def _resolve_by_type(type_name: Text, default: Any = None) -> Any:
+def _resolve_by_type(type_name: str, default: Any = None) -> Any:
     cls = _event_types.get(type_name)
     if cls is None:
         _event_types.clear()

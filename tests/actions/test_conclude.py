@@ -1,0 +1,36 @@
+"""action_conclude_assessment: the result, its reasons and the recommendation, as named responses."""
+
+import asyncio
+
+from actions.conclude import ActionConcludeAssessment
+from tests.actions.conftest import load_tracker
+
+
+def test_the_result_names_the_pattern_the_reasons_the_services_and_the_barriers(dispatcher, domain):
+    events = asyncio.run(ActionConcludeAssessment().run(dispatcher, load_tracker("completed"), domain))
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_result_fear_of_not_coping"
+    assert responses[1] == "utter_result_reasons"
+    assert "not coping" in dispatcher.messages[1]["reasons"]
+    services = [m["name"] for m in dispatcher.messages if m["response"] == "utter_service"]
+    assert services[0].startswith("A counselling day at Villa Sana")
+    assert any("GP" in name for name in services)
+    assert responses[-1] == "utter_result_outro"
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "help_category",
+        "value": "fear_of_not_coping",
+    } in events
+
+
+def test_every_response_the_actions_use_exists_in_the_domain(domain):
+    import re
+    from pathlib import Path
+
+    used = set()
+    for path in (Path(__file__).resolve().parents[2] / "actions").glob("*.py"):
+        used |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text()))
+    for path in (Path(__file__).resolve().parents[2] / "bot").glob("*.py"):
+        used |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text()))
+    assert used and used <= set(domain["responses"])

@@ -1,0 +1,66 @@
+"""validate_self_assessment_form as Rasa calls it: the answer in the tracker, events back."""
+
+import asyncio
+
+from rasa_sdk.events import SlotSet
+
+from actions.custom_forms import ValidateSelfAssessmentForm
+from tests.actions.conftest import user_says
+
+
+def run(tracker, dispatcher, domain):
+    return asyncio.run(ValidateSelfAssessmentForm().run(dispatcher, tracker, domain))
+
+
+def slot_events(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_free_text_becomes_the_coded_value_and_the_next_question_is_requested(dispatcher, domain):
+    tracker = user_says("mid_form", "70 hour weeks covering for colleagues")
+    tracker.add_slots([SlotSet("workload", "70 hour weeks covering for colleagues")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["workload"] == "unreasonable"
+    # The order is the domain's, so Rasa's FormAction asks the next topic (sleep) itself.
+    assert "requested_slot" not in slots
+    assert dispatcher.messages == []
+
+
+def test_volunteered_words_fill_a_later_topic_without_asking(dispatcher, domain):
+    tracker = user_says("mid_form", "heavy, and I've been diagnosed with burnout")
+    tracker.add_slots([SlotSet("workload", "heavy, and I've been diagnosed with burnout")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["workload"] == "heavy" and slots["treatment"] is True
+
+
+def test_an_unreadable_answer_is_asked_again_with_a_kind_word(dispatcher, domain):
+    tracker = user_says("mid_form", "purple")
+    tracker.add_slots([SlotSet("workload", "purple")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["workload"] is None and slots["unreadable_answers"] == 1
+    assert dispatcher.messages[0]["response"] == "utter_not_understood"
+
+
+def test_skip_moves_to_the_next_topic(dispatcher, domain):
+    tracker = user_says("mid_form", "skip", intent="skip")
+    tracker.add_slots([SlotSet("workload", "skip")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["skipped_topics"] == ["workload"] and slots["requested_slot"] == "sleep"
+    assert dispatcher.messages[0]["response"] == "utter_skipped"
+
+
+def test_worrying_words_bring_the_safety_question_forward(dispatcher, domain):
+    tracker = user_says("mid_form", "too much, I can't go on like this", intent="risk_unclear")
+    tracker.add_slots([SlotSet("workload", "too much, I can't go on like this")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["workload"] == "unreasonable"
+    assert slots["requested_slot"] == "self_harm"
+    assert dispatcher.messages[0]["response"] == "utter_safety_check_intro"
+
+
+def test_yes_to_the_safety_question_gives_crisis_help_in_the_same_reply(dispatcher, domain):
+    tracker = user_says("mid_form", "yes", intent="affirm", requested_slot="self_harm")
+    tracker.add_slots([SlotSet("self_harm", "yes")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["self_harm"] is True and slots["crisis"] is True
+    assert dispatcher.messages[0]["response"] == "utter_crisis"

@@ -1,0 +1,226 @@
+"""Doctors' own words -> coded values. Each row: the question, what a doctor wrote, the value, and why."""
+
+import pytest
+
+from bot.answers import Outcome, interpret, normalise, volunteered
+
+CASES = [
+    # work_status
+    ("work_status", "I work full time at my practice", "working", "a practice is work"),
+    (
+        "work_status",
+        "I have three part-time jobs, a clinic and some shifts",
+        "working",
+        "part-time jobs are not reduced hours",
+    ),
+    (
+        "work_status",
+        "reduced hours, 50% sick leave",
+        "reduced_hours",
+        "graded sick leave is reduced hours",
+    ),
+    ("work_status", "I'm on partial sick leave", "reduced_hours", "partial leave"),
+    (
+        "work_status",
+        "I've been signed off for a month",
+        "sick_leave",
+        "signed off means sick leave",
+    ),
+    ("work_status", "Not working at the moment", "out_of_work", "not working"),
+    (
+        "work_status",
+        "I haven't worked since the complaint",
+        "out_of_work",
+        "has not worked",
+    ),
+    ("work_status", "back at work now", "working", "back at work"),
+    # workload
+    ("workload", "Busy but manageable", "manageable", "the words after 'but' decide"),
+    (
+        "workload",
+        "70 hour weeks covering for colleagues",
+        "unreasonable",
+        "70-hour weeks",
+    ),
+    ("workload", "Heavy, juggling three employers", "heavy", "heavy"),
+    (
+        "workload",
+        "we're two registrars short and I cover every gap",
+        "unreasonable",
+        "understaffing",
+    ),
+    ("workload", "it was normal", "manageable", "normal"),
+    (
+        "workload",
+        "insane but I'm used to it",
+        "unreasonable",
+        "the strongest word is not undone by 'but'",
+    ),
+    # sleep
+    (
+        "sleep",
+        "I wake up at 4 and lie there, so some nights are bad",
+        "some_problems",
+        "only some nights",
+    ),
+    ("sleep", "Sleepless most nights", "poor", "most nights"),
+    ("sleep", "four hours a night at most", "poor", "four hours"),
+    ("sleep", "not bad actually", "good", "'not bad' is good"),
+    ("sleep", "ok-ish, a bit short", "some_problems", "ok-ish"),
+    ("sleep", "I sleep okay mostly", "good", "sleeps okay"),
+    ("sleep", "nightmares and flashbacks", "poor", "nightmares"),
+    # conflict
+    ("conflict", "Not really conflict, just no support", False, "denies conflict"),
+    ("conflict", "Yes, a power struggle with management", True, "power struggle"),
+    ("conflict", "I'm being bullied by a consultant", True, "bullying"),
+    ("conflict", "No, my colleagues are fine", False, "no"),
+    # coping
+    (
+        "coping",
+        "I'm coping with everyday life, it's just exhausting",
+        "coping",
+        "coping, tired",
+    ),
+    ("coping", "Managing, but my energy is running out", "struggling", "running out"),
+    ("coping", "I can't cope, even small things are hard", "not_coping", "can't cope"),
+    ("coping", "I'm not coping anymore", "not_coping", "not coping"),
+    # sick leave
+    (
+        "sick_leave",
+        "No, I haven't thought about sick leave",
+        "not_relevant",
+        "has not considered it",
+    ),
+    (
+        "sick_leave",
+        "I've thought about sick leave for months but I don't want to give them the satisfaction",
+        "dilemma",
+        "considers but holds back",
+    ),
+    (
+        "sick_leave",
+        "a sick note would feel like abandoning my team",
+        "dilemma",
+        "guilt about the team",
+    ),
+    ("sick_leave", "I keep postponing sick leave", "dilemma", "postponing"),
+    ("sick_leave", "I'm on long-term sick leave", "on_leave", "on leave"),
+    (
+        "sick_leave",
+        "I've never taken sick leave and don't plan to",
+        "not_relevant",
+        "never",
+    ),
+    # treatment
+    ("treatment", "I see my GP and a psychiatrist", True, "in contact with doctors"),
+    ("treatment", "No, I haven't seen my GP", False, "has not seen the GP"),
+    ("treatment", "yes, a psychologist", True, "psychologist"),
+    ("treatment", "my GP diagnosed PTSD", True, "diagnosed"),
+    # expectation
+    ("expectation", "I'd hope to be referred to a therapist", "referral", "referral"),
+    ("expectation", "How to get back to work as a doctor", "way_back", "way back"),
+    ("expectation", "Tools to handle this and the next step", "tools", "tools"),
+    (
+        "expectation",
+        "someone to talk it through with and some advice",
+        "advice",
+        "advice",
+    ),
+    ("expectation", "I'm not sure", "unsure", "unsure is an answer here"),
+    ("expectation", "A career change maybe", "way_back", "a way out"),
+    # self_harm
+    ("self_harm", "No, never", False, "no"),
+    ("self_harm", "No, I've never thought about harming myself", False, "a denial"),
+    ("self_harm", "yes", True, "yes"),
+    ("self_harm", "sometimes, yes", True, "sometimes"),
+]
+
+
+@pytest.mark.parametrize("slot,text,expected,why", CASES)
+def test_answers_map_to_coded_values(slot, text, expected, why):
+    reading = interpret(slot, text)
+    assert reading.outcome is Outcome.VALUE, why
+    assert reading.value == expected, why
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I cry sometimes and I snap at my kids", {"crying", "irritability"}),
+        (
+            "I can't concentrate, I feel nauseous before work and I'm exhausted",
+            {"concentration", "physical_symptoms", "exhaustion"},
+        ),
+        ("hopeless and isolated", {"hopelessness", "isolation"}),
+        ("I'm afraid of making a mistake", {"fear_of_mistakes"}),
+        ("I feel numb", {"numbness"}),
+        (
+            "Anxiety, memory problems, I don't see friends",
+            {"anxiety", "memory", "isolation"},
+        ),
+    ],
+)
+def test_several_warning_signs_in_one_sentence_become_a_list(text, expected):
+    reading = interpret("warning_signs", text)
+    assert reading.outcome is Outcome.VALUE
+    assert expected <= set(reading.value)
+
+
+def test_fear_of_mistakes_is_not_counted_as_general_anxiety():
+    assert "anxiety" not in interpret("warning_signs", "I'm afraid of making a mistake").value
+
+
+def test_none_of_these_is_an_empty_list_not_a_skip():
+    assert interpret("warning_signs", "none of these") == interpret("warning_signs", "no")
+    assert interpret("warning_signs", "none").value == []
+
+
+@pytest.mark.parametrize("text", ["skip", "I'd rather not say", "next question", "pass"])
+def test_skip_moves_on_without_guessing(text):
+    assert interpret("sleep", text).outcome is Outcome.SKIP
+
+
+@pytest.mark.parametrize("slot", ["sleep", "conflict", "treatment", "work_status"])
+def test_not_sure_is_not_guessed(slot):
+    assert interpret(slot, "I'm not sure").outcome is Outcome.UNSURE
+
+
+def test_not_sure_on_the_safety_question_is_never_read_as_no():
+    assert interpret("self_harm", "I'm not sure").outcome is Outcome.UNSURE
+
+
+def test_not_sure_with_an_answer_keeps_the_answer():
+    assert interpret("sleep", "not sure, badly I guess").value == "poor"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "🙂🙂", "<script>alert(1)</script>"])
+def test_unreadable_input_is_unknown_not_an_error(text):
+    assert interpret("workload", text).outcome in (Outcome.UNKNOWN, Outcome.SKIP)
+
+
+def test_normalise_straightens_apostrophes_and_spaces():
+    assert normalise("  I\u2019m   OK\n") == "i'm ok"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "I've been on sick leave for four months with depression",
+            {"work_status": "sick_leave", "sick_leave": "on_leave", "treatment": True},
+        ),
+        (
+            "I'm on partial sick leave and afraid to ask for accommodations",
+            {"work_status": "reduced_hours", "sick_leave": "on_leave"},
+        ),
+        ("There's a serious conflict with my head of department", {"conflict": True}),
+        (
+            "I have chronic pain and I've been out of work for a year",
+            {"work_status": "out_of_work"},
+        ),
+        ("Hi, I'm a GP and a mother of two", {}),
+        ("I'd hope to be referred to a therapist", {}),
+    ],
+)
+def test_volunteered_information_is_only_taken_when_clear(text, expected):
+    assert volunteered(text) == expected

@@ -1,0 +1,88 @@
+"""The crisis safety net. Each row: what a doctor wrote, what it must be read as, and why."""
+
+import pytest
+
+from bot.crisis import Risk, assess_risk
+
+DISCLOSURES = [
+    ("I've been thinking about killing myself", "ideation"),
+    ("Honestly I don't want to be alive anymore", "ideation"),
+    ("what's the point of going on", "ideation"),
+    ("I wish I could disappear for good", "ideation"),
+    ("sometimes I think everyone would be better off without me", "ideation"),
+    ("I have thoughts that I would be better off dead", "ideation"),
+    ("I want to die", "ideation"),
+    ("suicidel", "ideation"),
+    ("i feel sucidal", "ideation"),
+    ("I know which tablets I'd take", "plan_or_means"),
+    ("I've written letters to my kids", "plan_or_means"),
+    ("I've been stockpiling my sleeping pills", "plan_or_means"),
+    ("I have a plan to end it", "plan_or_means"),
+    ("I've started cutting myself to get through the evenings", "self_harm"),
+    ("burning myself to feel something", "self_harm"),
+    ("selfharm", "self_harm"),
+    ("Since my patient's suicide I keep thinking about killing myself", "ideation"),
+    ("Too much. Honestly I don't want to be alive anymore", "ideation"),
+]
+
+
+@pytest.mark.parametrize("text,kind", DISCLOSURES)
+def test_disclosures_are_recognised(text, kind):
+    result = assess_risk(text)
+    assert result.risk is Risk.DISCLOSURE
+    assert result.kind == kind
+
+
+NOT_A_CRISIS = [
+    ("this on-call week will be the death of me", "an idiom"),
+    ("I could murder a coffee", "an idiom"),
+    ("This job is killing me", "an idiom"),
+    ("I'm dead tired", "an idiom"),
+    (
+        "My patient committed suicide last month",
+        "someone else's suicide: a traumatic incident",
+    ),
+    ("a patient's suicide has stayed with me", "someone else's suicide"),
+    ("my colleague killed himself", "someone else's suicide"),
+    ("I do suicide risk assessments all day", "work, not the doctor's own thoughts"),
+    (
+        "After a patient's relative threatened to kill me I've been on sick leave",
+        "a threat from someone else",
+    ),
+    ("A child died during a procedure I did", "a traumatic incident"),
+    ("No, nothing like that, I'm just worn out", "a denial without crisis words"),
+    (
+        "Everything has come to a halt. I can't think straight at work.",
+        "distress, not a disclosure",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,why", NOT_A_CRISIS)
+def test_idioms_and_others_suicides_are_not_a_crisis(text, why):
+    assert assess_risk(text).risk is Risk.NONE, why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, I've never thought about harming myself",
+        "No, I'm not thinking of hurting myself",
+        "I'm not suicidal",
+        "I don't want to kill myself but I am so tired",
+    ],
+)
+def test_denials_are_answers_not_disclosures(text):
+    assert assess_risk(text).risk is Risk.DENIAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I can't go on like this", "I feel like dying", "I just want everything to stop"],
+)
+def test_unclear_words_lead_to_the_direct_question(text):
+    assert assess_risk(text).risk is Risk.UNCLEAR
+
+
+def test_a_disclosure_wins_over_a_denial_in_the_same_message():
+    assert assess_risk("I'm not suicidal. But I keep thinking about killing myself").risk is Risk.DISCLOSURE
