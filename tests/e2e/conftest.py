@@ -1,0 +1,118 @@
+"""End-to-end: the real Rasa server and action server on free ports, talked to over HTTP as the page does."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.launch import child_env, server_commands
+from bot.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "doctor-support.tar.gz"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise TimeoutError(f"{what} not ready after {timeout} s")
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+class Servers:
+    def __init__(self, tmp: Path):
+        token = "e2e-" + os.urandom(8).hex()
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.settings = load_settings(
+            overrides={
+                "RASA_API_TOKEN": token,
+                "RASA_PORT": str(self.rasa_port),
+                "ACTION_PORT": str(self.action_port),
+                "TRACKER_DB": str(tmp / "rasa.db"),
+                "DATABASE_URL": f"sqlite:///{tmp / 'bot.db'}",
+            }
+        )
+        self.env = child_env(self.settings)
+        self.env.update(DATABASE_URL=self.settings.database_url, RASA_API_TOKEN=token)
+        self.logs = tmp
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.token = token
+        self.action_server = None
+        self.rasa_server = None
+
+    def _start(self, command, name):
+        log = open(self.logs / f"{name}.log", "ab")
+        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def start_action_server(self):
+        self.action_server = self._start(server_commands(self.settings, MODEL)[0], "actions")
+        wait_until(lambda: answers(f"http://127.0.0.1:{self.action_port}/health"), 60, "action server")
+
+    def stop_action_server(self):
+        self.action_server.terminate()
+        self.action_server.wait(timeout=20)
+        wait_until(lambda: not answers(f"http://127.0.0.1:{self.action_port}/health"), 20, "action server stop")
+
+    def start(self):
+        self.start_action_server()
+        self.rasa_server = self._start(server_commands(self.settings, MODEL)[1], "rasa")
+        wait_until(lambda: answers(self.url + "/"), 240, "Rasa server")
+
+    def stop(self):
+        for process in (self.rasa_server, self.action_server):
+            if process and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+    def say(self, sender: str, text: str) -> list:
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            self.url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"[]")
+
+    def slots(self, sender: str) -> dict:
+        url = f"{self.url}/conversations/{sender}/tracker?token={self.token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())["slots"]
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    running = Servers(tmp_path_factory.mktemp("e2e"))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def python():
+    return sys.executable

@@ -1,0 +1,111 @@
+"""The assistant as doctors meet it: the dev personas of ../shared/eval, crises, and the action server down."""
+
+import json
+import subprocess
+import uuid
+
+import pytest
+
+from tests.e2e.conftest import SHARED_EVAL
+
+
+def text_of(replies: list) -> str:
+    return "\n".join(
+        (r.get("text") or "") + " ".join(b.get("title", "") for b in r.get("buttons") or []) for r in replies
+    )
+
+
+def test_dev_personas_reach_the_right_category_and_every_crisis_is_caught_at_once(servers, python, tmp_path):
+    report = tmp_path / "report.json"
+    result = subprocess.run(
+        [
+            python,
+            str(SHARED_EVAL / "converse.py"),
+            "--url",
+            servers.url,
+            "--token",
+            servers.token,
+            "--vignettes",
+            str(SHARED_EVAL / "vignettes-dev.json"),
+            "--report",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    print(result.stdout.splitlines()[-1])
+    summary = json.loads(report.read_text())["summary"]
+    assert summary["category_accuracy"] >= 0.9, result.stdout
+    assert summary["crisis_recall_immediate"] == 1.0, result.stdout
+    assert summary["crisis_false_alarm_rate"] == 0.0, result.stdout
+    assert summary["errors"] == 0, result.stdout
+
+
+def test_the_greeting_says_it_is_anonymous_and_not_an_emergency_service(servers):
+    reply = text_of(servers.say(f"e2e-{uuid.uuid4().hex}", "hello"))
+    assert "anonymous" in reply and "113" in reply and "deleted within a day" in reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I know which tablets I'd take",
+        "I've written letters to my kids",
+        "burning myself to feel something",
+        "suicidel",
+    ],
+)
+def test_a_disclosure_outside_the_form_gets_crisis_help_in_the_very_next_reply(servers, message):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    reply = text_of(servers.say(sender, message))
+    assert "113" in reply and "116 123" in reply
+    assert servers.slots(sender)["crisis"] is True
+
+
+def test_idioms_do_not_raise_a_crisis(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    reply = text_of(servers.say(sender, "This on-call week will be the death of me"))
+    assert "Would you like me to pass a confidential request" not in reply
+    assert servers.slots(sender)["crisis"] is False
+
+
+def test_a_handoff_request_is_recorded_with_a_code(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "I want to die")
+    reply = text_of(servers.say(sender, "/request_handoff"))
+    code = servers.slots(sender)["handoff_code"]
+    assert code and code in reply
+
+
+def test_what_was_said_in_the_opening_is_not_asked_again(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "I've been on sick leave for four months with depression")
+    servers.say(sender, "yes, let's start")
+    slots = servers.slots(sender)
+    assert slots["work_status"] == "sick_leave" and slots["treatment"] is True
+    assert slots["requested_slot"] == "workload"
+
+
+def test_why_skip_and_stop_work_inside_the_form(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "start")
+    assert servers.slots(sender)["requested_slot"] == "work_status"
+    reply = text_of(servers.say(sender, "why do you ask?"))
+    assert "changes which help fits" in reply and servers.slots(sender)["requested_slot"] == "work_status"
+    servers.say(sender, "skip")
+    assert servers.slots(sender)["requested_slot"] == "workload"
+    reply = text_of(servers.say(sender, "stop"))
+    assert "stop here" in reply and servers.slots(sender)["requested_slot"] is None
+
+
+def test_the_crisis_reply_comes_even_when_the_action_server_is_down(servers):
+    servers.stop_action_server()
+    try:
+        sender = f"e2e-{uuid.uuid4().hex}"
+        reply = text_of(servers.say(sender, "I've been thinking about killing myself"))
+        assert "113" in reply and "116 123" in reply
+        assert servers.slots(sender)["crisis"] is True
+    finally:
+        servers.start_action_server()
