@@ -64,8 +64,8 @@ class Servers:
         self.rasa_server = None
 
     def _start(self, command, name):
-        log = open(self.logs / f"{name}.log", "ab")
-        return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.logs / f"{name}.log", "ab") as log:
+            return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_action_server(self):
         self.action_server = self._start(server_commands(self.settings, MODEL)[0], "actions")
