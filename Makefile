@@ -1,5 +1,8 @@
 # Two commands on a fresh clone: `make run` and `make test`.
 SHELL := /bin/bash
+export PYTHONWARNINGS := ignore
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -9,10 +12,14 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test train lint unit validate core-test e2e bench lock clean
+.PHONY: run shell test train lint unit validate core-test e2e bench lock clean
 
 run: $(VENV)/.installed .env $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
+
+# Chat in the terminal (stop `make run` first: the shell takes the Rasa port).
+shell: $(VENV)/.installed .env $(MODEL)
+	$(PY) -m bot.launch --model $(MODEL) --shell
 
 test: $(VENV)/.installed .env lint unit validate $(MODEL) core-test e2e
 

@@ -62,7 +62,7 @@ class AnswerValidation(FormValidationAction, ABC):
             tracker.get_slot("requested_slot"),
         )
         if found and starting:
-            dispatcher.utter_message(response="utter_thanks_for_sharing")
+            dispatcher.utter_message(response="utter_noted_from_opening")
         return events + [SlotSet(slot, value) for slot, value in found.items()]
 
     def answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

@@ -98,13 +98,7 @@ def load_content(path: Path) -> Content:
             gp_when=frozenset(spec.get("gp_when", [])),
             always_note=tuple(spec.get("always_note", [])),
         )
-    for needed in (
-        "barriers",
-        "gp",
-        "no_treatment",
-        "sick_leave_dilemma",
-        "wants_treatment",
-    ):
+    for needed in ("barriers", "no_treatment", "sick_leave_dilemma", "wants_treatment"):
         _require(notes, needed, "notes")
     if "gp" not in services:
         raise ContentError("services: 'gp' is needed for doctors who need treatment")

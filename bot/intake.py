@@ -16,9 +16,12 @@ MAX_UNREADABLE = 2
 
 
 def remaining_topics(skipped: list[str] | None, safety_check_due: bool) -> list[str]:
-    """The form's required topics: skipped ones dropped; the safety question first when a message worried us."""
-    topics = [slot for slot in FORM_SLOTS if slot not in set(skipped or []) or slot == "self_harm"]
-    if safety_check_due:
+    """The form's required topics: skipped ones dropped; the safety question first when a message worried us.
+
+    The safety question is only ever in `skipped` after an unsure answer was met with the crisis numbers
+    (see `read_answer`)."""
+    topics = [slot for slot in FORM_SLOTS if slot not in set(skipped or [])]
+    if safety_check_due and "self_harm" in topics:
         topics.remove("self_harm")
         topics.insert(0, "self_harm")
     return topics
@@ -47,8 +50,9 @@ def read_answer(slot: str, value: object, unreadable_so_far: int, skipped: list[
     if slot == "self_harm":
         # The safety question is never skipped silently: an unsure answer gets the numbers and a gentle word.
         if reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE:
+            skipped_now = sorted(set(skipped or []) | {slot})
             return AnswerStep(
-                {slot: None, "safety_unsure": True, "unreadable_answers": 0},
+                {slot: None, "safety_unsure": True, "unreadable_answers": 0, "skipped_topics": skipped_now},
                 "utter_safety_unsure",
             )
         return AnswerStep(

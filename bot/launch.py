@@ -1,6 +1,8 @@
 """Start the Rasa server and the action server together; Ctrl-C (or SIGTERM) stops both.
 
-    python -m bot.launch [--model models/doctor-support.tar.gz]
+    python -m bot.launch [--model models/doctor-support.tar.gz] [--shell]
+
+With --shell, Rasa's interactive shell takes the place of the Rasa server (to chat in the terminal).
 
 Ports, token and stores come from .env through bot.settings.
 """
@@ -34,8 +36,22 @@ def child_env(settings: Settings) -> dict:
     return env
 
 
-def server_commands(settings: Settings, model: Path) -> list[list[str]]:
+def server_commands(settings: Settings, model: Path, shell: bool = False) -> list[list[str]]:
     rasa = str(Path(sys.executable).with_name("rasa"))
+    if shell:
+        return [
+            [rasa, "run", "actions", "--port", str(settings.action_port), "--actions", "actions"],
+            [
+                rasa,
+                "shell",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(ROOT / "endpoints.yml"),
+                "--port",
+                str(settings.rasa_port),
+            ],
+        ]
     return [
         [
             rasa,
@@ -80,6 +96,7 @@ def wait_until_ready(url: str, timeout: float) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving HTTP")
     args = parser.parse_args(argv)
     settings = get_settings()
     if not settings.rasa_api_token:
@@ -93,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings.tracker_db_path.parent.mkdir(parents=True, exist_ok=True)
     env = child_env(settings)
-    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in server_commands(settings, args.model)]
+    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in server_commands(settings, args.model, args.shell)]
 
     def stop(*_):
         for process in processes:

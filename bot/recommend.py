@@ -37,7 +37,6 @@ def recommend(assessment: Assessment, answers: Answers, content: Content) -> Rec
     triggers = _gp_triggers(answers)
     if advice.gp_when & triggers and not answers.treatment:
         service_ids.append("gp")
-        note_keys.append("gp")
     if answers.sick_leave == SickLeave.DILEMMA:
         note_keys.append("sick_leave_dilemma")
     if answers.expectation == Expectation.REFERRAL:

@@ -15,9 +15,15 @@ def test_topics_come_in_the_natural_order_with_the_safety_question_last():
     assert remaining_topics(None, False)[-1] == "self_harm"
 
 
-def test_skipped_topics_are_dropped_but_the_safety_question_never_is():
-    topics = remaining_topics(["sleep", "self_harm"], False)
-    assert "sleep" not in topics and "self_harm" in topics
+def test_skipped_topics_are_dropped():
+    assert "sleep" not in remaining_topics(["sleep"], False)
+
+
+def test_the_safety_question_is_only_dropped_after_the_numbers_were_given():
+    step = read_answer("self_harm", "I'd rather not say", 0, ["sleep"])
+    assert step.response == "utter_safety_unsure"
+    assert "self_harm" not in remaining_topics(step.slots["skipped_topics"], False)
+    assert read_answer("self_harm", "purple", 0, None).response == "utter_ask_self_harm_again"
 
 
 def test_a_worrying_message_brings_the_safety_question_forward():
