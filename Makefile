@@ -50,7 +50,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check bot actions components tests bench
 
 unit: $(VENV)/.installed
-	$(PY) -m pytest -q tests/bot tests/actions
+	$(PY) -m pytest -q tests/bot tests/actions tests/components
 
 validate: $(VENV)/.installed
 	PYTHONPATH=. $(BIN)/rasa data validate --fail-on-warnings --quiet

@@ -36,43 +36,35 @@ class AnswerStep:
 
 
 def read_answer(slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None) -> AnswerStep:
-    """Turn the doctor's answer (free text, a button's text, or an already coded value) into form events."""
+    """Turn the doctor's answer (free text, a button's text, or an already coded value) into form events.
+
+    The count of unreadable answers is only set when it changes, so an ordinary turn adds no event for it.
+    """
+    step, response, unreadable = _read(slot, value, unreadable_so_far, skipped)
+    if unreadable != unreadable_so_far:
+        step["unreadable_answers"] = unreadable
+    return AnswerStep(step, response)
+
+
+def _read(slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None) -> tuple[dict, str | None, int]:
     if is_valid_value(slot, value):
-        return AnswerStep({slot: value, "unreadable_answers": 0})
+        return {slot: value}, None, 0
     text = value if isinstance(value, str) else " ".join(map(str, value)) if isinstance(value, list) else ""
     reading = interpret(slot, text)
     if reading.outcome is Outcome.VALUE:
-        step = {slot: reading.value, "unreadable_answers": 0}
         if slot == "self_harm" and reading.value is True:
-            step["crisis"] = True
-            return AnswerStep(step, "utter_crisis")
-        return AnswerStep(step)
+            return {slot: True, "crisis": True}, "utter_crisis", 0
+        return {slot: reading.value}, None, 0
+    give_up = reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE
+    if not give_up:
+        again = "utter_ask_self_harm_again" if slot == "self_harm" else "utter_not_understood"
+        return {slot: None}, again, unreadable_so_far + 1
+    skipped_now = sorted(set(skipped or []) | {slot})
     if slot == "self_harm":
         # The safety question is never skipped silently: an unsure answer gets the numbers and a gentle word.
-        if reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE:
-            skipped_now = sorted(set(skipped or []) | {slot})
-            return AnswerStep(
-                {slot: None, "safety_unsure": True, "unreadable_answers": 0, "skipped_topics": skipped_now},
-                "utter_safety_unsure",
-            )
-        return AnswerStep(
-            {slot: None, "unreadable_answers": unreadable_so_far + 1},
-            "utter_ask_self_harm_again",
-        )
-    if reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE:
-        response = "utter_skipped" if reading.outcome is not Outcome.UNKNOWN else "utter_moving_on"
-        return AnswerStep(
-            {
-                slot: None,
-                "skipped_topics": sorted(set(skipped or []) | {slot}),
-                "unreadable_answers": 0,
-            },
-            response,
-        )
-    return AnswerStep(
-        {slot: None, "unreadable_answers": unreadable_so_far + 1},
-        "utter_not_understood",
-    )
+        return {slot: None, "safety_unsure": True, "skipped_topics": skipped_now}, "utter_safety_unsure", 0
+    response = "utter_moving_on" if reading.outcome is Outcome.UNKNOWN else "utter_skipped"
+    return {slot: None, "skipped_topics": skipped_now}, response, 0
 
 
 def volunteered_answers(texts: list[str], slots: dict, skipped: list[str] | None, asked: str | None) -> dict:

@@ -30,11 +30,12 @@ def test_a_worrying_message_brings_the_safety_question_forward():
     assert remaining_topics(None, True)[0] == "self_harm"
 
 
-def test_a_readable_answer_fills_the_topic():
-    assert read_answer("sleep", "I barely sleep", 0, None).slots == {
-        "sleep": "poor",
-        "unreadable_answers": 0,
-    }
+def test_a_readable_answer_fills_the_topic_and_adds_no_other_event():
+    assert read_answer("sleep", "I barely sleep", 0, None).slots == {"sleep": "poor"}
+
+
+def test_a_readable_answer_after_an_unreadable_one_resets_the_count():
+    assert read_answer("sleep", "I barely sleep", 1, None).slots == {"sleep": "poor", "unreadable_answers": 0}
 
 
 def test_a_coded_value_is_accepted_as_it_is():

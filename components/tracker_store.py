@@ -1,0 +1,132 @@
+"""Rasa's SQL tracker store, doing less work per message. Same tables, same rows, same results.
+
+Rasa's `SQLTrackerStore`, on every message, reads all of the conversation's events, decodes them and
+rebuilds the tracker, then counts the rows to find which events are new and adds them one ORM object at
+a time; with SQLite it also opens and closes a connection for each query. This store:
+
+- keeps the trackers it has rebuilt, and before reusing one asks the database with one indexed query
+  whether the conversation's rows are still exactly those it knows (their count and highest id). A change
+  made anywhere else (another replica, the retention purge, a deletion) or an event added in memory but
+  never saved makes it read from the database again. Kept trackers are dropped after `cache_seconds`
+  without use and beyond `cache_size` conversations;
+- reads only the event data column, and writes the new events in one statement, knowing how many it read;
+- pools SQLite connections.
+
+A tracker the store did not build itself (a new conversation, a whole-history read) is saved the way
+Rasa saves it, and never kept. Measured in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+# Set on trackers this store built from the latest session: how many of their events are in the database.
+_STORED = "_events_in_store"
+
+
+@dataclass
+class _Kept:
+    tracker: DialogueStateTracker
+    stamp: tuple
+    length: int
+    used: float
+
+
+class LeanSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, cache_size: int = 500, cache_seconds: float = 900, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache_size = int(cache_size)
+        self.cache_seconds = float(cache_seconds)
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        events = self.SQLEvent.__table__
+        self._stamp_query = sa.select(sa.func.count(events.c.id), sa.func.max(events.c.id)).where(
+            events.c.sender_id == sa.bindparam("sender_id")
+        )
+        if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    # --- the kept trackers -------------------------------------------------------------------------
+    def _stamp(self, sender_id: str) -> tuple:
+        """(row count, highest id) of the conversation: any insert or delete elsewhere changes it."""
+        with self.engine.connect() as connection:
+            return tuple(connection.execute(self._stamp_query, {"sender_id": sender_id}).one())
+
+    def _forget_stale(self, now: float) -> None:
+        while self._kept:
+            sender_id, kept = next(iter(self._kept.items()))
+            if now - kept.used <= self.cache_seconds and len(self._kept) <= self.cache_size:
+                break
+            del self._kept[sender_id]
+
+    def _keep(self, tracker: DialogueStateTracker, stamp: tuple) -> None:
+        now = time.monotonic()
+        self._kept[tracker.sender_id] = _Kept(tracker, stamp, len(tracker.events), now)
+        self._kept.move_to_end(tracker.sender_id)
+        self._forget_stale(now)
+
+    def forget(self, sender_id: str) -> None:
+        self._kept.pop(sender_id, None)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        stamp = self._stamp(sender_id)
+        kept = self._kept.pop(sender_id, None)
+        if kept and stamp[0] and kept.stamp == stamp and len(kept.tracker.events) == kept.length:
+            self._keep(kept.tracker, stamp)
+            return kept.tracker
+        tracker = await self._retrieve(sender_id, fetch_events_from_all_sessions=False)
+        if tracker is not None and stamp[0]:
+            self._keep(tracker, stamp)
+        return tracker
+
+    # --- reading and writing -----------------------------------------------------------------------
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            rows = query.with_entities(self.SQLEvent.data).all()
+        events = [json.loads(data) for (data,) in rows]
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            setattr(tracker, _STORED, len(tracker.events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        stored = getattr(tracker, _STORED, None)
+        self.forget(tracker.sender_id)
+        if stored is None or stored > len(tracker.events):
+            await super().save(tracker)
+            return
+        await self.stream_events(tracker)
+        rows = [self._row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
+        if rows:
+            with self.session_scope() as session:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.commit()
+        setattr(tracker, _STORED, len(tracker.events))
+        self._keep(tracker, self._stamp(tracker.sender_id))
+
+    @staticmethod
+    def _row(sender_id: str, event: Any) -> dict:
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }

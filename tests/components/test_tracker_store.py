@@ -1,0 +1,102 @@
+"""LeanSQLTrackerStore keeps Rasa's rows and results, and never serves a stale conversation."""
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from components.tracker_store import LeanSQLTrackerStore
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "rasa.db")
+
+
+def lean(db, **kwargs):
+    return LeanSQLTrackerStore(DOMAIN, dialect="sqlite", db=db, **kwargs)
+
+
+def conversation(store, sender="doc-1", turns=3):
+    tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen")], DOMAIN.slots)
+    run(store.save(tracker))
+    for n in range(turns):
+        tracker = run(store.retrieve(sender))
+        tracker.update(UserUttered(f"answer {n}", {"name": "inform", "confidence": 1.0}))
+        tracker.update(SlotSet("workload", "heavy"))
+        tracker.update(ActionExecuted("action_listen"))
+        run(store.save(tracker))
+    return tracker
+
+
+def test_the_rows_and_the_tracker_are_the_ones_rasa_would_have(db):
+    conversation(lean(db))
+    ours = run(lean(db).retrieve("doc-1"))
+    rasas = run(SQLTrackerStore(DOMAIN, dialect="sqlite", db=db).retrieve("doc-1"))
+    assert ours.current_state() == rasas.current_state()
+    assert len(ours.events) == 1 + 3 * 3
+
+
+def test_a_kept_tracker_is_reused_while_the_database_has_not_changed(db):
+    store = lean(db)
+    conversation(store)
+    assert run(store.retrieve("doc-1")) is run(store.retrieve("doc-1"))
+
+
+def test_a_change_by_another_server_is_seen(db):
+    ours, theirs = lean(db), lean(db)
+    conversation(ours)
+    kept = run(ours.retrieve("doc-1"))
+    other = run(theirs.retrieve("doc-1"))
+    other.update(UserUttered("from the other replica", {"name": "inform", "confidence": 1.0}))
+    run(theirs.save(other))
+    fresh = run(ours.retrieve("doc-1"))
+    assert fresh is not kept and fresh.latest_message.text == "from the other replica"
+
+
+def test_a_deleted_conversation_is_gone_not_served_from_memory(db):
+    store = lean(db)
+    conversation(store)
+    run(store.retrieve("doc-1"))
+    with store.engine.begin() as connection:
+        connection.execute(store.SQLEvent.__table__.delete())
+    assert run(store.retrieve("doc-1")) is None
+
+
+def test_events_added_but_never_saved_are_not_served(db):
+    store = lean(db)
+    conversation(store)
+    tracker = run(store.retrieve("doc-1"))
+    tracker.update(UserUttered("lost when the server failed", {"name": "inform", "confidence": 1.0}))
+    assert run(store.retrieve("doc-1")).latest_message.text == "answer 2"
+
+
+def test_kept_trackers_are_bounded_in_number_and_time(db):
+    store = lean(db, cache_size=2, cache_seconds=3600)
+    for sender in ("a", "b", "c"):
+        conversation(store, sender, turns=1)
+    assert list(store._kept) == ["b", "c"]
+    store.cache_seconds = 0
+    time.sleep(0.01)
+    conversation(store, "d", turns=1)
+    assert list(store._kept) == ["d"]
+
+
+def test_a_whole_history_read_is_never_kept(db):
+    store = lean(db)
+    conversation(store)
+    store.forget("doc-1")
+    full = run(store.retrieve_full_tracker("doc-1"))
+    run(store.save(full))
+    assert "doc-1" not in store._kept
