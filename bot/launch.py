@@ -110,29 +110,34 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings.tracker_db_path.parent.mkdir(parents=True, exist_ok=True)
     env = child_env(settings)
-    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in server_commands(settings, args.model, args.shell)]
+    action_cmd, rasa_cmd = server_commands(settings, args.model, args.shell)
+    action_server = subprocess.Popen(action_cmd, cwd=ROOT, env=env)
+    rasa_server = subprocess.Popen(rasa_cmd, cwd=ROOT, env=env)
+    stopping = False
 
     def stop(*_):
-        for process in processes:
+        nonlocal stopping
+        stopping = True
+        for process in (rasa_server, action_server):
             if process.poll() is None:
                 process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    if wait_until_ready(
-        f"http://127.0.0.1:{settings.rasa_port}/status?token={settings.rasa_api_token}",
-        180,
-    ):
-        print(
-            f"Assistant ready: http://localhost:{settings.rasa_port}/webhooks/rest/webhook",
-            flush=True,
-        )
+    if not args.shell and wait_until_ready(f"http://127.0.0.1:{settings.rasa_port}/", 180):
+        print(f"Assistant ready: http://localhost:{settings.rasa_port}/webhooks/rest/webhook", flush=True)
     try:
-        while all(p.poll() is None for p in processes):
+        # The Rasa server gives crisis help on its own, so it keeps running while a crashed action server
+        # is started again; when the Rasa server itself ends, everything ends.
+        while not stopping and rasa_server.poll() is None:
+            if action_server.poll() is not None and not stopping:
+                print("action server ended; starting it again", file=sys.stderr, flush=True)
+                time.sleep(1)
+                action_server = subprocess.Popen(action_cmd, cwd=ROOT, env=env)
             time.sleep(0.5)
     finally:
         stop()
-        for process in processes:
+        for process in (rasa_server, action_server):
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -1,4 +1,7 @@
-"""The NLU safety net component and the Rasa speed-ups keep Rasa's behaviour."""
+"""The NLU safety net component, the crisis policy and the Rasa speed-ups."""
+
+import tempfile
+from pathlib import Path
 
 import pytest
 from jsonschema import ValidationError
@@ -53,3 +56,40 @@ def test_event_classes_resolve_as_rasa_resolves_them():
         assert Event.resolve_by_type(cls.type_name) is speedups._original_resolve_by_type(cls.type_name)
     with pytest.raises(ValueError):
         Event.resolve_by_type("no-such-event")
+
+
+def crisis_policy():
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from components.crisis_policy import CrisisFirstPolicy
+
+    config = CrisisFirstPolicy.get_default_config()
+    storage = LocalModelStorage.create(Path(tempfile.mkdtemp()))
+    return CrisisFirstPolicy(config, storage, Resource("crisis"), ExecutionContext(GraphSchema({}), "test"))
+
+
+def tracker_after(intent, *actions, loop="self_assessment_form"):
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = [ActionExecuted("action_listen")]
+    if loop:
+        events += [ActionExecuted(loop), ActiveLoop(loop), ActionExecuted("action_listen")]
+    events += [UserUttered("...", {"name": intent, "confidence": 1.0})]
+    events += [ActionExecuted(a) for a in actions]
+    return DialogueStateTracker.from_events("t", events)
+
+
+def test_a_disclosure_during_the_form_pauses_it_and_gets_the_crisis_response():
+    policy = crisis_policy()
+    assert policy.next_action(tracker_after("crisis_disclosure")) == "action_deactivate_loop"
+    assert policy.next_action(tracker_after("crisis_disclosure", "action_deactivate_loop")) == "utter_crisis"
+    assert policy.next_action(tracker_after("crisis_disclosure", "action_deactivate_loop", "utter_crisis")) is None
+
+
+def test_otherwise_the_crisis_policy_leaves_the_choice_to_the_rules():
+    policy = crisis_policy()
+    assert policy.next_action(tracker_after("inform")) is None
+    assert policy.next_action(tracker_after("crisis_disclosure", loop=None)) is None

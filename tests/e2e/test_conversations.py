@@ -101,11 +101,19 @@ def test_why_skip_and_stop_work_inside_the_form(servers):
 
 
 def test_the_crisis_reply_comes_even_when_the_action_server_is_down(servers):
+    in_form = f"e2e-{uuid.uuid4().hex}"
+    servers.say(in_form, "start")
+    servers.say(in_form, "working")
+    assert servers.slots(in_form)["requested_slot"] == "workload"
     servers.stop_action_server()
     try:
         sender = f"e2e-{uuid.uuid4().hex}"
         reply = text_of(servers.say(sender, "I've been thinking about killing myself"))
         assert "113" in reply and "116 123" in reply
         assert servers.slots(sender)["crisis"] is True
+
+        reply = text_of(servers.say(in_form, "too much, honestly I know which tablets I'd take"))
+        assert "113" in reply and "116 123" in reply, "mid-form, with the action server gone"
+        assert servers.slots(in_form)["crisis"] is True
     finally:
         servers.start_action_server()
