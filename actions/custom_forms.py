@@ -71,6 +71,7 @@ class AnswerValidation(FormValidationAction, ABC):
             value,
             int(tracker.get_slot("unreadable_answers") or 0),
             tracker.get_slot("skipped_topics"),
+            (tracker.latest_message.get("intent") or {}).get("name"),
         )
         if step.response:
             dispatcher.utter_message(response=step.response)

@@ -35,12 +35,22 @@ class AnswerStep:
     response: str | None = None
 
 
-def read_answer(slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None) -> AnswerStep:
+# Intents the classifier may guess for an answer it does not understand. The words decide first: a readable
+# answer is taken whatever the guess; only an unreadable one is treated as the aside the classifier saw.
+ASIDES = {"out_of_scope": "utter_out_of_scope", "bot_challenge": "utter_iamabot"}
+
+
+def read_answer(
+    slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None, intent: str | None = None
+) -> AnswerStep:
     """Turn the doctor's answer (free text, a button's text, or an already coded value) into form events.
 
     The count of unreadable answers is only set when it changes, so an ordinary turn adds no event for it.
     """
     step, response, unreadable = _read(slot, value, unreadable_so_far, skipped)
+    if step.get(slot) is None and intent in ASIDES and response in ("utter_not_understood", "utter_moving_on"):
+        # An off-topic question or "are you a bot?": answer it and ask the same question again.
+        step, response, unreadable = {slot: None}, ASIDES[intent], unreadable_so_far
     if unreadable != unreadable_so_far:
         step["unreadable_answers"] = unreadable
     return AnswerStep(step, response)

@@ -224,3 +224,16 @@ def test_normalise_straightens_apostrophes_and_spaces():
 )
 def test_volunteered_information_is_only_taken_when_clear(text, expected):
     assert volunteered(text) == expected
+
+
+@pytest.mark.parametrize(
+    "slot,text,expected",
+    [
+        ("sleep", "the kids wake me, so so", "some_problems"),
+        ("sick_leave", "my GP suggested sick leave but I said no because of the rota", "dilemma"),
+        ("sick_leave", "I know I should be off sick but who would see my patients?", "dilemma"),
+        ("work_status", "working 40 percent, the rest is sick leave", "reduced_hours"),
+    ],
+)
+def test_more_ways_of_saying_it(slot, text, expected):
+    assert interpret(slot, text).value == expected

@@ -86,3 +86,22 @@ def test_unclear_words_lead_to_the_direct_question(text):
 
 def test_a_disclosure_wins_over_a_denial_in_the_same_message():
     assert assess_risk("I'm not suicidal. But I keep thinking about killing myself").risk is Risk.DISCLOSURE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been looking up lethal doses of the drugs I prescribe",
+        "on the way home I keep thinking about driving into a tree",
+        "I've been googling painless ways to die",
+    ],
+)
+def test_plans_and_means_in_other_words(text):
+    assert assess_risk(text).risk is Risk.DISCLOSURE
+
+
+@pytest.mark.parametrize(
+    "text", ["I drive into the hospital car park every day", "I checked the lethal dose of paracetamol for a patient"]
+)
+def test_ordinary_work_talk_is_not_a_plan(text):
+    assert assess_risk(text).risk is Risk.NONE

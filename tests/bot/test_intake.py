@@ -81,3 +81,14 @@ def test_the_topic_being_asked_is_not_filled_from_volunteered_words():
 def test_unclear_words_need_the_safety_question():
     assert needs_safety_check("I can't go on like this")
     assert not needs_safety_check("this rota will be the death of me")
+
+
+def test_a_readable_answer_is_taken_even_when_the_classifier_thought_it_off_topic():
+    assert read_answer("work_status", "full time hospital consultant", 0, None, "out_of_scope").slots == {
+        "work_status": "working"
+    }
+
+
+def test_an_off_topic_question_is_answered_and_the_question_asked_again_without_counting_against_the_doctor():
+    step = read_answer("workload", "can you write me a prescription", 1, None, "out_of_scope")
+    assert step.slots == {"workload": None} and step.response == "utter_out_of_scope"
