@@ -29,8 +29,10 @@ _COMMANDS: dict[str, re.Pattern] = {
         r"(real|now|today|right now|tonight|urgently)\b|\bhandoff\b|\bhand me over\b"
     ),
     "ask_why": re.compile(
-        r"\bwhy\b|\bwhat('?s| is) (this|that) (question )?for\b|\bhow is (this|that) relevant\b|"
-        r"\bwhat does (this|that) have to do\b|\bwhy does it matter\b"
+        r"^(but )?why\W*$|^why (do|are|would|is|does|should|did) (you|this|that|it|i)\b|"
+        r"\bwhy (do|are|would) you (ask|need|want)|\bwhy (does|would|should) (it|that|this) matter\b|"
+        r"\bwhat('?s| is) (this|that) (question )?for\b|\bhow is (this|that) relevant\b|"
+        r"\bwhat does (this|that) have to do\b|\bwhy is (this|that) (relevant|important|needed)\b"
     ),
 }
 

@@ -105,3 +105,53 @@ def test_plans_and_means_in_other_words(text):
 )
 def test_ordinary_work_talk_is_not_a_plan(text):
     assert assess_risk(text).risk is Risk.NONE
+
+
+# More of doctors' words, each with what it must be read as.
+MORE = [
+    ("I think about ending it all", Risk.DISCLOSURE),
+    ("sometimes I wish I wouldn't wake up", Risk.DISCLOSURE),
+    ("I've thought about taking an overdose", Risk.DISCLOSURE),
+    ("I have the means at home", Risk.UNCLEAR),
+    ("everyone would be better off if I was gone", Risk.DISCLOSURE),
+    ("I'm thinking of killing myself", Risk.DISCLOSURE),
+    ("I want to end my life", Risk.DISCLOSURE),
+    ("I've tried to kill myself before", Risk.DISCLOSURE),
+    ("I've been self-harming again", Risk.DISCLOSURE),
+    ("I scratch my arms until they bleed", Risk.DISCLOSURE),
+    ("I don't see the point in living", Risk.DISCLOSURE),
+    ("life feels pointless", Risk.UNCLEAR),
+    ("I've been having suicidal ideation", Risk.DISCLOSURE),
+    ("I have thoughts of suicide", Risk.DISCLOSURE),
+    ("I've been hitting myself", Risk.DISCLOSURE),
+    ("I hurt myself on purpose", Risk.DISCLOSURE),
+    ("I want to go to sleep and never wake up", Risk.DISCLOSURE),
+    ("I'm ready to die", Risk.DISCLOSURE),
+    ("I'd be better off not being here", Risk.DISCLOSURE),
+    ("I could just disappear and nobody would notice", Risk.UNCLEAR),
+    ("I've stopped caring if I live or die", Risk.DISCLOSURE),
+    ("I thought about hanging myself", Risk.DISCLOSURE),
+    ("I stood on the bridge last night", Risk.UNCLEAR),
+    ("a patient died on my shift", Risk.NONE),
+    ("the patient had a suicide attempt", Risk.NONE),
+    ("I work in a suicide prevention team", Risk.NONE),
+    ("I'm dying to get some sleep", Risk.NONE),
+    ("killing time between patients", Risk.NONE),
+    ("this deadline is killing me", Risk.NONE),
+    ("my dad died last year and I miss him", Risk.NONE),
+    ("I'm not going to hurt myself", Risk.DENIAL),
+    ("I would never kill myself, I have kids", Risk.DENIAL),
+    ("no suicidal thoughts", Risk.DENIAL),
+    ("no thoughts like that", Risk.NONE),
+    ("I cut myself shaving", Risk.NONE),
+    ("I had to tell a family their son had killed himself", Risk.NONE),
+    ("we lost a patient to suicide", Risk.NONE),
+    ("I'm sick to death of the rota", Risk.NONE),
+    ("my back is killing me", Risk.NONE),
+    ("I burned myself on the coffee machine", Risk.NONE),
+]
+
+
+@pytest.mark.parametrize("text,expected", MORE)
+def test_more_words(text, expected):
+    assert assess_risk(text).risk is expected

@@ -75,3 +75,11 @@ def test_decide_intent(text, ml_intent, confidence, expected, why):
 )
 def test_commands_are_confirmed_by_their_words(intent, text, expected):
     assert confirms_command(intent, text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to understand why I feel like this", "I don't know why I'm so tired", "why me"],
+)
+def test_an_answer_with_why_in_it_is_not_the_why_question(text):
+    assert not confirms_command("ask_why", text)
