@@ -41,6 +41,8 @@ class ActionConcludeAssessment(Action):
         for note in advice.notes:
             dispatcher.utter_message(response="utter_note", note=note)
         dispatcher.utter_message(response="utter_result_outro")
+        if tracker.get_slot("crisis") and not tracker.get_slot("handoff_code"):
+            dispatcher.utter_message(response="utter_offer_handoff")
         return [
             SlotSet("help_category", assessment.category.value),
             SlotSet("assessment_reasons", list(assessment.reasons)),

@@ -34,3 +34,14 @@ def test_every_response_the_actions_use_exists_in_the_domain(domain):
     for path in (Path(__file__).resolve().parents[2] / "bot").glob("*.py"):
         used |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text()))
     assert used and used <= set(domain["responses"])
+
+
+def test_after_a_crisis_the_result_ends_with_the_offer_of_a_person(dispatcher, domain):
+    tracker = load_tracker("completed", crisis=True, self_harm=True)
+    asyncio.run(ActionConcludeAssessment().run(dispatcher, tracker, domain))
+    assert dispatcher.messages[-1]["response"] == "utter_offer_handoff"
+
+
+def test_without_a_crisis_there_is_no_handoff_offer(dispatcher, domain):
+    asyncio.run(ActionConcludeAssessment().run(dispatcher, load_tracker("completed"), domain))
+    assert "utter_offer_handoff" not in [m["response"] for m in dispatcher.messages]
