@@ -77,7 +77,7 @@ def test_a_disclosure_outside_the_form_gets_crisis_help_in_the_very_next_reply(s
 def test_idioms_do_not_raise_a_crisis(servers):
     sender = f"e2e-{uuid.uuid4().hex}"
     reply = text_of(servers.say(sender, "This on-call week will be the death of me"))
-    assert "Would you like me to pass a confidential request" not in reply
+    assert "talk to a person from the peer-support service" not in reply
     assert servers.slots(sender)["crisis"] is False
 
 
