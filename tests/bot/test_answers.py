@@ -338,3 +338,24 @@ OTHER_WORDS = [
 def test_other_doctors_words(slot, text, expected):
     reading = interpret(slot, text)
     assert reading.outcome is Outcome.VALUE and reading.value == expected, reading
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("yes but I would never act on it", True),
+        ("yeah sometimes", True),
+        ("a bit", True),
+        ("on occasion", True),
+        ("only fleetingly", True),
+        ("more than I would like", True),
+        ("once or twice", True),
+        ("not lately", False),
+        ("I used to, not now", False),
+        ("none", False),
+        ("no I'm fine", False),
+        ("No, I've never thought about harming myself", False),
+    ],
+)
+def test_the_safety_question_hears_a_yes_even_with_a_but(text, expected):
+    assert interpret("self_harm", text).value is expected

@@ -155,3 +155,27 @@ MORE = [
 @pytest.mark.parametrize("text,expected", MORE)
 def test_more_words(text, expected):
     assert assess_risk(text).risk is expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I want to kil myself", Risk.DISCLOSURE),
+        ("i dont wanna be alive", Risk.DISCLOSURE),
+        ("I don't think I can keep living like this", Risk.DISCLOSURE),
+        ("I've had enough of life", Risk.DISCLOSURE),
+        ("I'm tired of living", Risk.DISCLOSURE),
+        ("wanna die", Risk.DISCLOSURE),
+        ("kms", Risk.DISCLOSURE),
+        ("Ive been cutting", Risk.DISCLOSURE),
+        ("I took too many pills on purpose", Risk.DISCLOSURE),
+        ("no one would miss me", Risk.UNCLEAR),
+        ("I've been cutting back on coffee", Risk.NONE),
+        ("I have been cutting down my hours", Risk.NONE),
+        ("I'm tired of the rota", Risk.NONE),
+        ("I took too many shifts", Risk.NONE),
+        ("I'm about to die of boredom in this meeting", Risk.NONE),
+    ],
+)
+def test_misspellings_slang_and_near_misses(text, expected):
+    assert assess_risk(text).risk is expected
