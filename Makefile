@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run shell test train lint unit validate core-test e2e bench lock clean
+.PHONY: run shell test train lint unit validate core-test browser-setup e2e bench lock clean
 
 run: $(VENV)/.installed .env $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
@@ -21,7 +21,7 @@ run: $(VENV)/.installed .env $(MODEL)
 shell: $(VENV)/.installed .env $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL) --shell
 
-test: $(VENV)/.installed .env lint unit validate $(MODEL) core-test e2e
+test: $(VENV)/.installed .env lint unit validate $(MODEL) core-test browser-setup e2e
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11)"; exit 1; }
@@ -59,7 +59,14 @@ core-test: $(MODEL)
 	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
 	  --fail-on-prediction-errors --out var/test-results --quiet
 
-e2e: $(MODEL) .env
+# The browser tests drive Debian's chromium (installed here when missing) and inject axe-core from npm.
+AXE_VERSION := 4.11.0
+browser-setup:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@test -f var/node/node_modules/axe-core/package.json && grep -q '"version": "$(AXE_VERSION)"' var/node/node_modules/axe-core/package.json \
+	  || npm install --prefix var/node axe-core@$(AXE_VERSION) --no-audit --no-fund --silent
+
+e2e: $(MODEL) .env browser-setup
 	$(PY) -m pytest -q tests/e2e
 
 bench: $(VENV)/.installed .env $(MODEL)

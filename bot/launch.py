@@ -76,6 +76,8 @@ def server_commands(settings: Settings, model: Path, shell: bool = False) -> lis
             str(ROOT / "endpoints.yml"),
             "--credentials",
             str(ROOT / "credentials.yml"),
+            "--cors",
+            *settings.allowed_origins,
         ],
     ]
 
@@ -113,19 +115,20 @@ def main(argv: list[str] | None = None) -> int:
     action_cmd, rasa_cmd = server_commands(settings, args.model, args.shell)
     action_server = subprocess.Popen(action_cmd, cwd=ROOT, env=env)
     rasa_server = subprocess.Popen(rasa_cmd, cwd=ROOT, env=env)
+    web_server = None if args.shell else subprocess.Popen([sys.executable, "-m", "bot.webapp"], cwd=ROOT, env=env)
     stopping = False
 
     def stop(*_):
         nonlocal stopping
         stopping = True
-        for process in (rasa_server, action_server):
-            if process.poll() is None:
+        for process in (rasa_server, action_server, web_server):
+            if process is not None and process.poll() is None:
                 process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if not args.shell and wait_until_ready(f"http://127.0.0.1:{settings.rasa_port}/", 180):
-        print(f"Assistant ready: http://localhost:{settings.rasa_port}/webhooks/rest/webhook", flush=True)
+        print(f"Assistant ready: http://localhost:{settings.web_port}/ (Rasa on port {settings.rasa_port})", flush=True)
     try:
         # The Rasa server gives crisis help on its own, so it keeps running while a crashed action server
         # is started again; when the Rasa server itself ends, everything ends.
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
     finally:
         stop()
-        for process in (rasa_server, action_server):
+        for process in (p for p in (rasa_server, action_server, web_server) if p is not None):
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:

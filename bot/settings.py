@@ -29,6 +29,9 @@ KEYS = frozenset(
         "CONVERSATION_RETENTION_HOURS",
         "HANDOFF_RETENTION_DAYS",
         "LOG_LEVEL",
+        "WEB_PORT",
+        "ALLOWED_ORIGINS",
+        "RASA_URL",
     }
 )
 
@@ -45,6 +48,9 @@ class Settings:
     conversation_retention_hours: int
     handoff_retention_days: int
     log_level: str
+    web_port: int
+    allowed_origins: tuple[str, ...]
+    rasa_url: str
 
 
 def _int(values: dict, key: str, default: int, minimum: int = 0) -> int:
@@ -63,6 +69,16 @@ def _path(values: dict, key: str, default: str) -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """Origins allowed to embed the widget: scheme://host[:port], nothing else."""
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest:
+            raise SettingsError(f"ALLOWED_ORIGINS: {origin!r} is not an origin like https://www.legeforeningen.no")
+    return origins
+
+
 def load_settings(env_file: Path | None = None, overrides: dict | None = None) -> Settings:
     """Read `.env` (or `env_file`), then the process environment, then `overrides`; later wins."""
     values: dict = {}
@@ -72,6 +88,7 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
     values.update({k: v for k, v in os.environ.items() if k in KEYS})
     values.update(overrides or {})
     rasa_port = _int(values, "RASA_PORT", 5005, 1)
+    web_port = _int(values, "WEB_PORT", 8080, 1)
     action_port = _int(values, "ACTION_PORT", 5055, 1)
     return Settings(
         rasa_api_token=values.get("RASA_API_TOKEN", ""),
@@ -84,6 +101,11 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
         conversation_retention_hours=_int(values, "CONVERSATION_RETENTION_HOURS", 24, 1),
         handoff_retention_days=_int(values, "HANDOFF_RETENTION_DAYS", 7, 1),
         log_level=(values.get("LOG_LEVEL") or "INFO").upper(),
+        web_port=web_port,
+        allowed_origins=_origins(
+            values.get("ALLOWED_ORIGINS") or f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
+        ),
+        rasa_url=(values.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
     )
 
 

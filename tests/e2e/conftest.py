@@ -45,18 +45,27 @@ def answers(url: str) -> bool:
 class Servers:
     def __init__(self, tmp: Path):
         token = "e2e-" + os.urandom(8).hex()
-        self.rasa_port, self.action_port = free_port(), free_port()
+        self.rasa_port, self.action_port, self.web_port = free_port(), free_port(), free_port()
         self.settings = load_settings(
             overrides={
                 "RASA_API_TOKEN": token,
                 "RASA_PORT": str(self.rasa_port),
+                "WEB_PORT": str(self.web_port),
                 "ACTION_PORT": str(self.action_port),
                 "TRACKER_DB": str(tmp / "rasa.db"),
                 "DATABASE_URL": f"sqlite:///{tmp / 'bot.db'}",
             }
         )
         self.env = child_env(self.settings)
-        self.env.update(DATABASE_URL=self.settings.database_url, RASA_API_TOKEN=token)
+        self.env.update(
+            DATABASE_URL=self.settings.database_url,
+            RASA_API_TOKEN=token,
+            WEB_PORT=str(self.web_port),
+            RASA_URL=f"http://127.0.0.1:{self.rasa_port}",
+            ALLOWED_ORIGINS=f"http://127.0.0.1:{self.web_port}",
+        )
+        self.web_url = f"http://127.0.0.1:{self.web_port}"
+        self.web_server = None
         self.logs = tmp
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.token = token
@@ -79,13 +88,21 @@ class Servers:
     def start(self):
         self.start_action_server()
         self.rasa_server = self._start(server_commands(self.settings, MODEL)[1], "rasa")
+        self.web_server = self._start([sys.executable, "-m", "bot.webapp"], "web")
         wait_until(lambda: answers(self.url + "/"), 240, "Rasa server")
+        wait_until(lambda: answers(self.web_url + "/healthz"), 60, "web server")
 
     def stop(self):
-        for process in (self.rasa_server, self.action_server):
+        for process in (self.rasa_server, self.action_server, self.web_server):
             if process and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
+
+    def stored_events(self, sender: str) -> int:
+        import sqlite3
+
+        with sqlite3.connect(self.settings.tracker_db_path) as db:
+            return db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
 
     def say(self, sender: str, text: str) -> list:
         body = json.dumps({"sender": sender, "message": text}).encode()

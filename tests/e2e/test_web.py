@@ -1,0 +1,223 @@
+"""The page and the widget in a real browser (Debian's chromium driven by Playwright), as doctors use them."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "var" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHAT = "doctor-support-chat"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    # No internet here: the neutral site that "quick exit" goes to is answered locally.
+    context.route("https://www.yr.no/**", lambda route: route.fulfill(body="<p>Weather</p>", content_type="text/html"))
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    yield tab
+    context.close()
+
+
+def bot_texts(tab):
+    return tab.locator(f"{CHAT} .msg.bot").all_inner_texts()
+
+
+def wait_for_bot(tab, pattern, timeout=15000):
+    tab.locator(f"{CHAT} .msg.bot", has_text=re.compile(pattern)).last.wait_for(timeout=timeout)
+
+
+def axe_violations(tab):
+    # Through the DevTools protocol, so the page's strict CSP (no inline scripts) stays on.
+    tab.evaluate(AXE.read_text(encoding="utf-8"))
+    result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+ANSWERS = {
+    "work_status": ("button", "Working"),
+    "workload": ("type", "70 hour weeks covering for colleagues, way too much"),
+    "sleep": ("button", "Poorly"),
+    "warning_signs": ("type", "I can't concentrate and I feel sick before work"),
+    "conflict": ("button", "No"),
+    "coping": ("button", "Not coping"),
+    "sick_leave": ("button", "I need it but hold back"),
+    "treatment": ("button", "No"),
+    "expectation": ("button", "Tools and a next step"),
+    "self_harm": ("button", "No"),
+}
+QUESTIONS = {
+    "work_status": "your work situation",
+    "workload": "How is your workload",
+    "sleep": "How have you been sleeping",
+    "warning_signs": "warning signs",
+    "conflict": "serious conflict",
+    "coping": "How are you coping",
+    "sick_leave": "Is sick leave",
+    "treatment": "Have you been diagnosed",
+    "expectation": "What would help you most",
+    "self_harm": "One last question",
+}
+
+
+def answer(tab, slot):
+    kind, value = ANSWERS[slot]
+    if kind == "button":
+        tab.locator(f"{CHAT} .choices button", has_text=value).first.click()
+    else:
+        tab.get_by_label("Your message").fill(value)
+        tab.get_by_role("button", name="Send").click()
+
+
+@pytest.mark.parametrize("where", ["host", "page"])
+def test_a_full_self_assessment_in_the_widget_on_a_host_page_and_on_the_page(page, servers, where):
+    if where == "host":
+        page.goto(servers.web_url + "/example-host.html")
+        assert axe_violations(page) == []
+        page.get_by_role("button", name=re.compile("Talk about how you are doing")).click()
+    else:
+        page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    assert axe_violations(page) == [], "at the start"
+    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
+    for slot in QUESTIONS:
+        wait_for_bot(page, QUESTIONS[slot])
+        if slot == "sleep":
+            assert axe_violations(page) == [], "mid-conversation"
+        answer(page, slot)
+    wait_for_bot(page, "How to reach them")
+    texts = "\n".join(bot_texts(page))
+    assert "afraid of not coping any longer" in texts and "not a diagnosis" in texts
+    assert "Villa Sana" in texts and "støttekollega" in texts
+    assert axe_violations(page) == [], "at the result"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{where}-result.png"))
+    assert page.errors == []
+
+
+def test_the_widget_on_a_small_phone(browser, servers):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    tab = context.new_page()
+    tab.goto(servers.web_url + "/example-host.html")
+    tab.get_by_role("button", name=re.compile("Talk about how you are doing")).click()
+    wait_for_bot(tab, "Shall we start")
+    assert axe_violations(tab) == []
+    assert tab.evaluate("() => document.documentElement.scrollWidth") <= 360, "no sideways scrolling"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "widget-360.png"))
+    context.close()
+
+
+def test_a_network_failure_keeps_what_was_typed_and_offers_to_try_again(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.route("**/api/message", lambda route: route.abort())
+    page.get_by_label("Your message").fill("start")
+    page.get_by_role("button", name="Send").click()
+    page.locator(f"{CHAT} [role=alert]", has_text="not sent").wait_for()
+    assert page.get_by_label("Your message").input_value() == "start"
+    page.unroute("**/api/message")
+    page.locator(f"{CHAT} button", has_text="Try again").click()
+    wait_for_bot(page, "your work situation")
+    assert page.get_by_label("Your message").input_value() == ""
+
+
+def test_a_crisis_message_gets_crisis_help(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.get_by_label("Your message").fill("I know which tablets I'd take")
+    page.get_by_role("button", name="Send").click()
+    wait_for_bot(page, "Please reach out now")
+    assert "113" in bot_texts(page)[-1]
+    assert page.locator(f"{CHAT} .choices button", has_text="Yes, I'd like that").count() == 1
+    banner = page.locator(f"{CHAT} .banner")
+    assert "113" in banner.inner_text() and banner.is_visible()
+
+
+def test_typed_html_is_shown_as_text(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.get_by_label("Your message").fill("<img src=x onerror=alert(1)>")
+    page.get_by_role("button", name="Send").click()
+    page.locator(f"{CHAT} .msg.me", has_text="<img src=x onerror=alert(1)>").wait_for()
+    assert page.locator(f"{CHAT} img").count() == 0
+    assert page.errors == []
+
+
+def test_a_reload_keeps_the_conversation_in_the_same_tab(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
+    wait_for_bot(page, "your work situation")
+    page.reload()
+    wait_for_bot(page, "your work situation")
+    assert page.locator(f"{CHAT} .msg.me", has_text="Yes, let's start").count() == 1
+
+
+def test_delete_my_conversation_deletes_it_on_the_server_and_in_the_browser(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
+    wait_for_bot(page, "your work situation")
+    stored = json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))
+    assert servers.stored_events(stored["id"]) > 0
+    page.get_by_role("button", name="Delete my conversation").click()
+    page.locator(f"{CHAT} .msg.note", has_text="deleted").wait_for()
+    assert servers.stored_events(stored["id"]) == 0
+    assert page.evaluate("() => sessionStorage.length") == 0
+    assert page.locator(f"{CHAT} .msg.me").count() == 0
+
+
+def test_quick_exit_clears_the_session_and_leaves_no_way_back(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
+    wait_for_bot(page, "your work situation")
+    before = json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))["id"]
+    page.get_by_role("button", name="Quick exit").click()
+    page.wait_for_url("https://www.yr.no/**")
+    page.go_back()  # the chat replaced itself in the history: "back" does not return to it
+    assert not page.url.startswith(servers.web_url)
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    assert page.locator(f"{CHAT} .msg.me").count() == 0
+    after = json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))["id"]
+    assert after != before
+
+
+def test_security_headers_and_no_cookies(page, servers):
+    reply = page.goto(servers.web_url + "/")
+    headers = reply.headers
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "no-referrer"
+    assert "set-cookie" not in headers
+    wait_for_bot(page, "Shall we start")
+    assert page.context.cookies() == []
