@@ -1,0 +1,78 @@
+"""The web server's API and headers over HTTP: bad input gets a clear 4xx, only allowed origins get CORS."""
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+
+def request(servers, path, method="GET", body=None, headers=None):
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    req = urllib.request.Request(servers.web_url + path, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def conversation_id():
+    return uuid.uuid4().hex
+
+
+def test_a_message_is_relayed_to_the_assistant(servers):
+    status, headers, body = request(
+        servers,
+        "/api/message",
+        "POST",
+        {"sender": conversation_id(), "message": "hello"},
+        {"Content-Type": "application/json"},
+    )
+    assert status == 200
+    messages = json.loads(body)["messages"]
+    assert "anonymous" in messages[0]["text"] and messages[0]["buttons"]
+
+
+@pytest.mark.parametrize(
+    "body,status,says",
+    [
+        (b"not json", 400, "not valid JSON"),
+        ({"sender": "short", "message": "hi"}, 400, "conversation id"),
+        ({"sender": uuid.uuid4().hex, "message": "   "}, 400, "empty"),
+        ({"sender": uuid.uuid4().hex, "message": "x" * 2001}, 413, "2000"),
+        ({"sender": uuid.uuid4().hex, "message": 42}, 400, "empty"),
+    ],
+)
+def test_bad_messages_get_a_clear_answer(servers, body, status, says):
+    got, _, reply = request(servers, "/api/message", "POST", body, {"Content-Type": "application/json"})
+    assert got == status and says in json.loads(reply)["error"]
+
+
+def test_delete_refuses_what_is_not_a_conversation_id(servers):
+    assert request(servers, "/api/conversations/..%2F..%2Fetc", "DELETE")[0] in (400, 404)
+    assert request(servers, "/api/conversations/" + conversation_id(), "DELETE")[0] == 204
+
+
+def test_only_allowed_origins_get_cors(servers):
+    allowed = servers.web_url
+    _, headers, _ = request(servers, "/api/message", "OPTIONS", headers={"Origin": allowed})
+    assert headers.get("Access-Control-Allow-Origin") == allowed
+    _, headers, _ = request(servers, "/api/message", "OPTIONS", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+@pytest.mark.parametrize("path", ["/", "/example-host.html", "/widget.js", "/healthz", "/api/message"])
+def test_every_response_has_the_security_headers_and_no_cookie(servers, path):
+    _, headers, _ = request(servers, path)
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "Set-Cookie" not in headers
+
+
+def test_the_widget_script_can_be_loaded_by_other_sites(servers):
+    status, headers, body = request(servers, "/widget.js")
+    assert status == 200 and headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert b"customElements.define" in body
