@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run shell test train lint unit validate core-test browser-setup e2e bench lock clean
+.PHONY: purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean
 
 run: $(VENV)/.installed .env $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
@@ -68,6 +68,10 @@ browser-setup:
 
 e2e: $(MODEL) .env browser-setup
 	$(PY) -m pytest -q tests/e2e
+
+# Delete conversations and handoff requests past their retention (the web server also does it every 10 minutes).
+purge: $(VENV)/.installed .env
+	$(PY) -m bot.retention
 
 bench: $(VENV)/.installed .env $(MODEL)
 	$(PY) bench/bench.py --model $(MODEL)

@@ -10,6 +10,7 @@ are set; nothing about the request (address, words) is logged.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
@@ -20,12 +21,14 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from bot.conversations import delete_conversation, is_conversation_id, tracker_engine
+from bot.retention import purge
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 16 * 1024
+PURGE_EVERY_SECONDS = 600
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
@@ -75,6 +78,14 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:
         app_.ctx.rasa = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+
+    @app.listener("after_server_start")
+    async def start_retention(app_: Sanic, loop) -> None:
+        app_.ctx.retention = loop.create_task(purge_on_schedule(settings, PURGE_EVERY_SECONDS))
+
+    @app.listener("before_server_stop")
+    async def stop_retention(app_: Sanic, _loop) -> None:
+        app_.ctx.retention.cancel()
 
     @app.listener("after_server_stop")
     async def close_client(app_: Sanic, _loop) -> None:
@@ -148,6 +159,21 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
         resp.headers["Vary"] = "Origin"
 
     return app
+
+
+async def purge_on_schedule(settings: Settings, every_seconds: float) -> None:
+    """Delete what is past its retention now and then every `every_seconds`, off the event loop."""
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            result = await loop.run_in_executor(None, purge, settings)
+            if result.conversations or result.handoffs:
+                logger.info(
+                    "retention: %d conversations, %d handoff requests deleted", result.conversations, result.handoffs
+                )
+        except Exception as exc:  # a failed purge must not stop the web server; the next run tries again
+            logger.error("retention purge failed: %s", type(exc).__name__)
+        await asyncio.sleep(every_seconds)
 
 
 def main() -> None:
