@@ -19,6 +19,8 @@
   const SERVER = (options.server || (script ? new URL(script.src, location.href).origin : location.origin)).replace(/\/$/, "");
   const STORE_KEY = "doctor-support:" + SERVER;
   const EXIT_URL = options.exitUrl || "https://www.yr.no/";
+  // Not across days: the server deletes conversations after a day, so an older one is not shown again.
+  const KEEP_MS = 24 * 60 * 60 * 1000;
 
   const LABELS = {
     en: {
@@ -146,12 +148,14 @@
     load() {
       try {
         const saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
-        if (saved && typeof saved.id === "string" && Array.isArray(saved.transcript)) return saved;
+        const fresh = saved && typeof saved.updated === "number" && Date.now() - saved.updated < KEEP_MS;
+        if (fresh && typeof saved.id === "string" && Array.isArray(saved.transcript)) return saved;
       } catch (_) { /* a broken entry is simply not used */ }
       return { id: null, transcript: [] };
     }
 
     save() {
+      this.state.updated = Date.now();
       try { sessionStorage.setItem(STORE_KEY, JSON.stringify(this.state)); } catch (_) { /* private mode: keep in memory */ }
     }
 

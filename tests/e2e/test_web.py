@@ -182,6 +182,20 @@ def test_a_reload_keeps_the_conversation_in_the_same_tab(page, servers):
     assert page.locator(f"{CHAT} .msg.me", has_text="Yes, let's start").count() == 1
 
 
+def test_a_conversation_older_than_a_day_is_not_shown_again(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
+    wait_for_bot(page, "your work situation")
+    page.evaluate(
+        """() => { const key = Object.keys(sessionStorage)[0]; const s = JSON.parse(sessionStorage.getItem(key));
+                   s.updated = Date.now() - 25 * 3600 * 1000; sessionStorage.setItem(key, JSON.stringify(s)); }"""
+    )
+    page.reload()
+    wait_for_bot(page, "Shall we start")
+    assert page.locator(f"{CHAT} .msg.me").count() == 0
+
+
 def test_delete_my_conversation_deletes_it_on_the_server_and_in_the_browser(page, servers):
     page.goto(servers.web_url + "/")
     wait_for_bot(page, "Shall we start")
