@@ -359,3 +359,80 @@ def test_other_doctors_words(slot, text, expected):
 )
 def test_the_safety_question_hears_a_yes_even_with_a_but(text, expected):
     assert interpret("self_harm", text).value is expected
+
+
+# A third round of other doctors' words (short answers, slang, the past tense, partial leave).
+MORE_WORDS = [
+    ("work_status", "working full-time as a GP", "working"),
+    ("work_status", "Im working", "working"),
+    ("work_status", "still at work but barely", "working"),
+    ("work_status", "I work nights in the ICU", "working"),
+    ("work_status", "on parental leave", "out_of_work"),
+    ("work_status", "I'm a medical student", "working"),
+    ("work_status", "sykmeldt", "sick_leave"),
+    ("work_status", "I've been on leave for two months", "sick_leave"),
+    ("work_status", "100% sick leave", "sick_leave"),
+    ("work_status", "graded sick leave 50%", "reduced_hours"),
+    ("work_status", "I'm a consultant", "working"),
+    ("work_status", "in clinical practice", "working"),
+    ("workload", "brutal", "unreasonable"),
+    ("workload", "too high", "unreasonable"),
+    ("workload", "extremely high", "unreasonable"),
+    ("workload", "high", "heavy"),
+    ("workload", "a bit much", "heavy"),
+    ("workload", "ok I guess", "manageable"),
+    ("workload", "light at the moment", "manageable"),
+    ("workload", "very heavy", "heavy"),
+    ("workload", "I never finish my tasks", "heavy"),
+    ("workload", "I work every weekend", "unreasonable"),
+    ("workload", "40 hours, fine", "manageable"),
+    ("sleep", "I can't fall asleep", "poor"),
+    ("sleep", "I sleep 7 hours", "good"),
+    ("sleep", "restless", "some_problems"),
+    ("sleep", "I wake up tired", "some_problems"),
+    ("sleep", "I'm sleeping too much", "some_problems"),
+    ("sleep", "good enough", "good"),
+    ("sleep", "horrible", "poor"),
+    ("sleep", "pretty good", "good"),
+    ("coping", "I'm hanging in there", "struggling"),
+    ("coping", "holding up", "coping"),
+    ("coping", "falling behind on everything", "struggling"),
+    ("coping", "I'm coping but it's hard", "struggling"),
+    ("coping", "not coping well", "not_coping"),
+    ("coping", "I manage, mostly", "coping"),
+    ("coping", "I feel like I'm failing", "struggling"),
+    ("coping", "I can't get out of bed", "not_coping"),
+    ("coping", "it's okay", "coping"),
+    ("sick_leave", "I'm scared of what colleagues would think", "dilemma"),
+    ("sick_leave", "I don't need it", "not_relevant"),
+    ("sick_leave", "no, not at all", "not_relevant"),
+    ("sick_leave", "I would feel like a failure", "dilemma"),
+    ("sick_leave", "I have been on leave before", "not_relevant"),
+    ("treatment", "yes I see a psychiatrist", True),
+    ("treatment", "my fastlege knows", True),
+    ("treatment", "no one knows", False),
+    ("treatment", "not at the moment", False),
+    ("treatment", "I had therapy years ago", False),
+    ("expectation", "advice on what to do", "advice"),
+    ("expectation", "to feel better", "unsure"),
+    ("expectation", "someone who understands", "advice"),
+    ("expectation", "help to decide about sick leave", "advice"),
+    ("expectation", "tips", "tools"),
+    ("expectation", "to get treatment", "referral"),
+    ("expectation", "a way out of medicine", "way_back"),
+    ("expectation", "to go back to work", "way_back"),
+    ("warning_signs", "I'm always tired and I've lost interest in things", "exhaustion"),
+    ("warning_signs", "I have panic attacks", "anxiety"),
+    ("warning_signs", "I snap at everyone", "irritability"),
+    ("warning_signs", "headaches every day", "physical_symptoms"),
+    ("warning_signs", "I feel nothing", "numbness"),
+    ("warning_signs", "I keep making small errors", "fear_of_mistakes"),
+]
+
+
+@pytest.mark.parametrize("slot,text,expected", MORE_WORDS)
+def test_more_of_other_doctors_words(slot, text, expected):
+    reading = interpret(slot, text)
+    assert reading.outcome is Outcome.VALUE, reading
+    value = reading.value
+    assert (expected in value) if isinstance(value, list) else value == expected
