@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,11 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VIGNETTES = ROOT.parent / "shared" / "eval" / "vignettes-dev.json"
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bot.launch import free_port, wait_until_ready  # noqa: E402
 
 
 def question_matchers() -> dict[str, str]:
@@ -173,15 +168,9 @@ def training_seconds() -> float:
         return round(time.perf_counter() - started, 1)
 
 
-def wait_for(url: str, timeout: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return time.perf_counter() - started
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
+def wait_for(url: str, timeout: float) -> None:
+    if not wait_until_ready(url, timeout):
+        raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 def main(argv: list[str] | None = None) -> int:

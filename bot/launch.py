@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -80,6 +81,13 @@ def server_commands(settings: Settings, model: Path, shell: bool = False) -> lis
             *settings.allowed_origins,
         ],
     ]
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface (tests and the benchmark start servers on them)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def wait_until_ready(url: str, timeout: float) -> bool:

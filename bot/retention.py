@@ -55,7 +55,7 @@ def purge_conversations(engine: sa.engine.Engine, older_than: timedelta, now: fl
 
 def purge(settings: Settings, now: datetime | None = None) -> Purged:
     moment = now or datetime.now(timezone.utc)
-    engine = tracker_engine(f"sqlite:///{settings.tracker_db_path}")
+    engine = tracker_engine(settings.tracker_db_url)
     conversations, events = purge_conversations(
         engine, timedelta(hours=settings.conversation_retention_hours), moment.timestamp()
     )

@@ -52,6 +52,11 @@ class Settings:
     allowed_origins: tuple[str, ...]
     rasa_url: str
 
+    @property
+    def tracker_db_url(self) -> str:
+        """SQLAlchemy URL of Rasa's tracker store, for deleting and purging conversations."""
+        return f"sqlite:///{self.tracker_db_path}"
+
 
 def _int(values: dict, key: str, default: int, minimum: int = 0) -> int:
     raw = values.get(key) or str(default)

@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     files = {route: ((STATIC / filename).read_bytes(), kind) for route, (filename, kind) in FILES.items()}
     allowed_origins = set(settings.allowed_origins)
-    engine = tracker_engine(f"sqlite:///{settings.tracker_db_path}")
+    engine = tracker_engine(settings.tracker_db_url)
 
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,18 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.launch import child_env, server_commands
+from bot.launch import child_env, free_port, server_commands
 from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "doctor-support.tar.gz"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(condition, timeout: float, what: str) -> None:

@@ -55,6 +55,14 @@ def wait_for_bot(tab, pattern, timeout=15000):
     tab.locator(f"{CHAT} .msg.bot", has_text=re.compile(pattern)).last.wait_for(timeout=timeout)
 
 
+def start_on_the_page(tab, servers):
+    """Open the page and start the self-assessment: the first question is showing."""
+    tab.goto(servers.web_url + "/")
+    wait_for_bot(tab, "Shall we start")
+    tab.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
+    wait_for_bot(tab, "your work situation")
+
+
 def axe_violations(tab):
     # Through the DevTools protocol, so the page's strict CSP (no inline scripts) stays on.
     tab.evaluate(AXE.read_text(encoding="utf-8"))
@@ -173,20 +181,14 @@ def test_typed_html_is_shown_as_text(page, servers):
 
 
 def test_a_reload_keeps_the_conversation_in_the_same_tab(page, servers):
-    page.goto(servers.web_url + "/")
-    wait_for_bot(page, "Shall we start")
-    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
-    wait_for_bot(page, "your work situation")
+    start_on_the_page(page, servers)
     page.reload()
     wait_for_bot(page, "your work situation")
     assert page.locator(f"{CHAT} .msg.me", has_text="Yes, let's start").count() == 1
 
 
 def test_a_conversation_older_than_a_day_is_not_shown_again(page, servers):
-    page.goto(servers.web_url + "/")
-    wait_for_bot(page, "Shall we start")
-    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
-    wait_for_bot(page, "your work situation")
+    start_on_the_page(page, servers)
     page.evaluate(
         """() => { const key = Object.keys(sessionStorage)[0]; const s = JSON.parse(sessionStorage.getItem(key));
                    s.updated = Date.now() - 25 * 3600 * 1000; sessionStorage.setItem(key, JSON.stringify(s)); }"""
@@ -197,10 +199,7 @@ def test_a_conversation_older_than_a_day_is_not_shown_again(page, servers):
 
 
 def test_delete_my_conversation_deletes_it_on_the_server_and_in_the_browser(page, servers):
-    page.goto(servers.web_url + "/")
-    wait_for_bot(page, "Shall we start")
-    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
-    wait_for_bot(page, "your work situation")
+    start_on_the_page(page, servers)
     stored = json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))
     assert servers.stored_events(stored["id"]) > 0
     page.get_by_role("button", name="Delete my conversation").click()
@@ -211,10 +210,7 @@ def test_delete_my_conversation_deletes_it_on_the_server_and_in_the_browser(page
 
 
 def test_quick_exit_clears_the_session_and_leaves_no_way_back(page, servers):
-    page.goto(servers.web_url + "/")
-    wait_for_bot(page, "Shall we start")
-    page.locator(f"{CHAT} .choices button", has_text="Yes, let's start").click()
-    wait_for_bot(page, "your work situation")
+    start_on_the_page(page, servers)
     before = json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))["id"]
     page.get_by_role("button", name="Quick exit").click()
     page.wait_for_url("https://www.yr.no/**")
