@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean
+.PHONY: purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean migrate counsellor
 
 run: $(VENV)/.installed .env $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
@@ -33,9 +33,11 @@ $(VENV)/.installed: requirements.txt
 .env: .env.example
 	@if [ ! -f .env ]; then \
 	  token=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))'); \
-	  sed "s/^RASA_API_TOKEN=.*/RASA_API_TOKEN=$$token/" .env.example > .env; \
-	  echo "wrote .env with a new RASA_API_TOKEN"; \
-	else touch .env; fi
+	  key=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))'); \
+	  sed -e "s/^RASA_API_TOKEN=.*/RASA_API_TOKEN=$$token/" -e "s/^SECRET_KEY=.*/SECRET_KEY=$$key/" .env.example > .env; \
+	  echo "wrote .env with a new RASA_API_TOKEN and SECRET_KEY"; \
+	else grep -q '^SECRET_KEY=.' .env || { echo "SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >> .env; \
+	  echo "added a SECRET_KEY to .env"; }; touch .env; fi
 
 # Trains only when the training data or configuration changed.
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
@@ -50,7 +52,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check bot actions components tests bench
 
 unit: $(VENV)/.installed
-	$(PY) -m pytest -q tests/bot tests/actions tests/components
+	$(PY) -m pytest -q tests/bot tests/actions tests/components tests/storage
 
 validate: $(VENV)/.installed
 	PYTHONPATH=. $(BIN)/rasa data validate --fail-on-warnings --quiet
@@ -69,7 +71,16 @@ browser-setup:
 e2e: $(MODEL) .env browser-setup
 	$(PY) -m pytest -q tests/e2e
 
-# Delete conversations and handoff requests past their retention (the web server also does it every 10 minutes).
+# Build or update the database (DATABASE_URL) with the Alembic migrations; `make run` does it too.
+migrate: $(VENV)/.installed .env
+	$(PY) -m bot.migrate
+
+# A counsellor account: make counsellor NAME=kari (asks for the password); ADMIN=1 also reads the audit log.
+counsellor: $(VENV)/.installed .env
+	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=kari [ADMIN=1]"; exit 2; }
+	$(PY) -m bot.counsellors add $(NAME) $(if $(ADMIN),--admin,)
+
+# Delete conversations, intake summaries and handoff requests past their retention (the web server also does it every 10 minutes).
 purge: $(VENV)/.installed .env
 	$(PY) -m bot.retention
 

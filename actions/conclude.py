@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.intake import offer_summary
 from actions.services import content
 from bot.assessment import Answers, classify_help_seeking
 from bot.recommend import recommend
@@ -40,10 +41,14 @@ class ActionConcludeAssessment(Action):
             )
         for note in advice.notes:
             dispatcher.utter_message(response="utter_note", note=note)
-        dispatcher.utter_message(response="utter_result_outro")
+        # One question at a time: after a crisis the offer of a person comes first, the summary after it.
         if tracker.get_slot("crisis") and not tracker.get_slot("handoff_code"):
             dispatcher.utter_message(response="utter_offer_handoff")
+            pending = "handoff"
+        else:
+            pending = offer_summary(dispatcher, tracker)
         return [
             SlotSet("help_category", assessment.category.value),
             SlotSet("assessment_reasons", list(assessment.reasons)),
+            SlotSet("pending_offer", pending),
         ]

@@ -15,6 +15,18 @@ from actions.services import storage
 logger = logging.getLogger(__name__)
 
 
+def save_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Store a handoff request with the coded themes so far and tell the doctor its code."""
+    try:
+        request = storage().record_handoff(tracker.slots, crisis=bool(tracker.get_slot("crisis")))
+    except SQLAlchemyError as exc:
+        logger.error("handoff request not saved: %s", type(exc).__name__)
+        dispatcher.utter_message(response="utter_handoff_failed")
+        return []
+    dispatcher.utter_message(response="utter_handoff_recorded", handoff_code=request.code)
+    return [SlotSet("handoff_code", request.code)]
+
+
 class ActionRequestHandoff(Action):
     def name(self) -> str:
         return "action_request_handoff"
@@ -25,14 +37,10 @@ class ActionRequestHandoff(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[dict[str, Any]]:
-        try:
-            request = storage().record_handoff(tracker.slots, crisis=bool(tracker.get_slot("crisis")))
-        except SQLAlchemyError as exc:
-            logger.error("handoff request not saved: %s", type(exc).__name__)
-            dispatcher.utter_message(response="utter_handoff_failed")
+        if tracker.get_slot("handoff_code"):
+            dispatcher.utter_message(response="utter_handoff_already", handoff_code=tracker.get_slot("handoff_code"))
             return []
-        dispatcher.utter_message(response="utter_handoff_recorded", handoff_code=request.code)
-        return [SlotSet("handoff_code", request.code)]
+        return save_handoff(dispatcher, tracker)
 
 
 class ActionFlagCrisis(Action):

@@ -5,8 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.content import Content, content_from
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 from bot.storage import Storage
+
+
+def settings() -> Settings:
+    return get_settings()
 
 
 def content() -> Content:
@@ -15,7 +19,6 @@ def content() -> Content:
 
 @lru_cache(maxsize=1)
 def storage() -> Storage:
-    settings = get_settings()
-    store = Storage(settings.database_url, settings.handoff_retention_days)
-    store.create_schema()
-    return store
+    current = get_settings()
+    # The schema is made by the migrations (python -m bot.migrate), which bot.launch runs before the servers.
+    return Storage(current.database_url, current.handoff_retention_days, current.intake_retention_days)

@@ -28,6 +28,13 @@ _COMMANDS: dict[str, re.Pattern] = {
         r"\b(call|contact|ring|phone) me\b|\bconnect me\b|\b(talk|speak|chat) (to|with) (someone|somebody) "
         r"(real|now|today|right now|tonight|urgently)\b|\bhandoff\b|\bhand me over\b"
     ),
+    "withdraw_summary": re.compile(
+        r"\b(withdraw|delete|remove|take back|cancel|revoke|retract|undo|erase)\b.{0,40}"
+        r"\b(summary|summaries|intake|consent|code)\b|"
+        r"\b(withdraw|delete|remove|revoke|cancel)\b(\s+(code|summary))?\s+"
+        r"(?=[a-z -]{0,8}\d)[a-z0-9]{4}[ -]?[a-z0-9]{4}\b|"
+        r"\bchanged my mind about (the |my )?(summary|sharing)\b|\bdon'?t want to share (the|my) summary\b"
+    ),
     "ask_why": re.compile(
         r"^(but )?why\W*$|^why (do|are|would|is|does|should|did) (you|this|that|it|i)\b|"
         r"\bwhy (do|are|would) you (ask|need|want)|\bwhy (does|would|should) (it|that|this) matter\b|"

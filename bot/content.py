@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.values import HelpCategory
+from bot.values import FORM_SLOTS, SLOT_ENUMS, HelpCategory
 
 
 class ContentError(ValueError):
@@ -48,6 +48,7 @@ class Content:
     notes: dict[str, str]
     category_names: dict[HelpCategory, str]
     reasons: dict[str, str]
+    labels: dict  # plain words for coded values (intake summaries, the counsellor preview)
 
 
 def _require(mapping: dict, key: str, where: str):
@@ -102,6 +103,7 @@ def load_content(path: Path) -> Content:
         _require(notes, needed, "notes")
     if "gp" not in services:
         raise ContentError("services: 'gp' is needed for doctors who need treatment")
+    labels = _labels(_require(raw, "labels", str(path)), notes)
     names = {c: _require(_require(raw, "categories", str(path)), c.value, "categories")["name"] for c in HelpCategory}
     return Content(
         crisis_lines=lines,
@@ -110,7 +112,28 @@ def load_content(path: Path) -> Content:
         notes=notes,
         category_names=names,
         reasons=dict(_require(raw, "reasons", str(path))),
+        labels=labels,
     )
+
+
+READY_FOR = ("crisis", "sick_leave_dilemma", "wants_treatment", "in_treatment", "conflict", "not_coping", "sleep_poor")
+
+
+def _labels(labels: dict, notes: dict) -> dict:
+    """Every coded value, topic and note needs plain words, or a summary could not be shown as stored."""
+    for key in ("yes", "no"):
+        _require(labels, key, "labels")
+    for slot in FORM_SLOTS:
+        _require(_require(labels, "topics", "labels"), slot, "labels/topics")
+    for slot, enum in SLOT_ENUMS.items():
+        for member in enum:
+            _require(_require(labels, slot, "labels"), member.value, f"labels/{slot}")
+    _require(labels["warning_signs"], "none", "labels/warning_signs")
+    for note in notes:
+        _require(_require(labels, "barriers", "labels"), note, "labels/barriers")
+    for key in (*READY_FOR, "way_back"):
+        _require(_require(labels, "ready_for", "labels"), key, "labels/ready_for")
+    return labels
 
 
 @lru_cache(maxsize=4)

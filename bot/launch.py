@@ -19,6 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bot.migrate import upgrade
 from bot.settings import ROOT, Settings, get_settings
 
 DEFAULT_MODEL = ROOT / "models" / "doctor-support.tar.gz"
@@ -115,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if not settings.secret_key:
+        print("SECRET_KEY is empty: run `make .env` or set it in .env", file=sys.stderr)
+        return 2
+    upgrade(settings.database_url)  # before any server uses the database; replicas then find it ready
     if not args.model.exists():
         print(f"no trained model at {args.model}: run `make train`", file=sys.stderr)
         return 2

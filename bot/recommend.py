@@ -15,6 +15,7 @@ _DEPRESSIVE = frozenset({WarningSign.LOW_MOOD, WarningSign.HOPELESSNESS, Warning
 class Recommendation:
     services: tuple[Service, ...]
     notes: tuple[str, ...]  # note texts from the content file, in the order to show them
+    note_keys: tuple[str, ...] = ()  # the same notes by key (what an intake summary stores)
 
 
 def _gp_triggers(answers: Answers) -> set[str]:
@@ -44,7 +45,9 @@ def recommend(assessment: Assessment, answers: Answers, content: Content) -> Rec
         if "no_treatment" not in note_keys and assessment.category != HelpCategory.FEAR_OF_NOT_COPING:
             note_keys.append("no_treatment")
     note_keys.append("barriers")
+    keys = tuple(dict.fromkeys(note_keys))
     return Recommendation(
         services=tuple(content.services[s] for s in dict.fromkeys(service_ids)),
-        notes=tuple(content.notes[k] for k in dict.fromkeys(note_keys)),
+        notes=tuple(content.notes[k] for k in keys),
+        note_keys=keys,
     )

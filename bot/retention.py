@@ -1,5 +1,6 @@
-"""Retention: conversations leave the tracker store after CONVERSATION_RETENTION_HOURS, handoff requests
-after their expiry. Runs as a command and on a schedule inside the web server.
+"""Retention: conversations leave the tracker store after CONVERSATION_RETENTION_HOURS, intake summaries and
+handoff requests after their expiry, counsellor sessions when they end, failed sign-ins after their window,
+audit entries after AUDIT_RETENTION_DAYS. Runs as a command and on a schedule inside the web server.
 
     python -m bot.retention        (make purge)
 
@@ -17,6 +18,8 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from bot.conversations import tracker_engine
+from bot.counsellors import Counsellors
+from bot.migrate import upgrade
 from bot.settings import Settings, get_settings
 from bot.storage import Storage
 
@@ -28,6 +31,8 @@ class Purged:
     conversations: int
     events: int
     handoffs: int
+    intakes: int = 0
+    counsellor_rows: int = 0  # sessions, failed attempts, audit entries
 
 
 def purge_conversations(engine: sa.engine.Engine, older_than: timedelta, now: float | None = None) -> tuple[int, int]:
@@ -60,20 +65,28 @@ def purge(settings: Settings, now: datetime | None = None) -> Purged:
         engine, timedelta(hours=settings.conversation_retention_hours), moment.timestamp()
     )
     engine.dispose()
-    store = Storage(settings.database_url, settings.handoff_retention_days)
-    store.create_schema()
-    handoffs = store.purge_expired(moment)
-    store.engine.dispose()
-    return Purged(conversations, events, handoffs)
+    store = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
+    try:
+        kept = store.purge_expired(moment)
+        counsellor_rows = Counsellors(
+            store, settings.secret_key or "purge", audit_retention_days=settings.audit_retention_days
+        ).purge(moment)
+    finally:
+        store.engine.dispose()
+    return Purged(conversations, events, kept.handoffs, kept.intakes, counsellor_rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Delete conversations and handoff requests past their retention.")
     parser.parse_args(argv)
     settings = get_settings()
+    upgrade(settings.database_url)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     result = purge(settings)
-    print(f"purged {result.conversations} conversations ({result.events} events), {result.handoffs} handoff requests")
+    print(
+        f"purged {result.conversations} conversations ({result.events} events), {result.intakes} intake summaries, "
+        f"{result.handoffs} handoff requests, {result.counsellor_rows} sessions/failed sign-ins/audit entries"
+    )
     return 0
 
 

@@ -32,6 +32,11 @@ KEYS = frozenset(
         "WEB_PORT",
         "ALLOWED_ORIGINS",
         "RASA_URL",
+        "INTAKE_RETENTION_DAYS",
+        "AUDIT_RETENTION_DAYS",
+        "SECRET_KEY",
+        "COUNSELLOR_SESSION_MINUTES",
+        "SECURE_COOKIES",
     }
 )
 
@@ -51,6 +56,11 @@ class Settings:
     web_port: int
     allowed_origins: tuple[str, ...]
     rasa_url: str
+    intake_retention_days: int = 30
+    audit_retention_days: int = 365
+    secret_key: str = ""
+    counsellor_session_minutes: int = 30
+    secure_cookies: bool = True
 
     @property
     def tracker_db_url(self) -> str:
@@ -67,6 +77,17 @@ def _int(values: dict, key: str, default: int, minimum: int = 0) -> int:
     if number < minimum:
         raise SettingsError(f"{key} must be at least {minimum}, got {number}")
     return number
+
+
+def _bool(values: dict, key: str, default: bool) -> bool:
+    raw = (values.get(key) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{key} must be true or false, got {raw!r}")
 
 
 def _path(values: dict, key: str, default: str) -> Path:
@@ -111,6 +132,11 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
             values.get("ALLOWED_ORIGINS") or f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
         ),
         rasa_url=(values.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        intake_retention_days=_int(values, "INTAKE_RETENTION_DAYS", 30, 1),
+        audit_retention_days=_int(values, "AUDIT_RETENTION_DAYS", 365, 1),
+        secret_key=values.get("SECRET_KEY", ""),
+        counsellor_session_minutes=_int(values, "COUNSELLOR_SESSION_MINUTES", 30, 1),
+        secure_cookies=_bool(values, "SECURE_COOKIES", True),
     )
 
 

@@ -1,102 +1,184 @@
-"""Storage for what the assistant keeps beyond a conversation: handoff requests, coded themes only.
+"""What the assistant keeps beyond a conversation: handoff requests and consented intake summaries, coded
+themes only, each under a code the doctor can quote, each with an expiry.
 
-SQLAlchemy 1.4 with 2.0-style queries; SQLite by default, any SQLAlchemy URL from DATABASE_URL.
+SQLAlchemy 1.4 with 2.0-style queries; SQLite by default, any SQLAlchemy URL from DATABASE_URL. The schema
+comes from the Alembic migrations (python -m bot.migrate).
 """
 
 from __future__ import annotations
 
-import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    DateTime,
-    Integer,
-    String,
-    create_engine,
-    delete,
-    select,
-)
+from sqlalchemy import create_engine, delete, event, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
-from bot.values import FORM_SLOTS, is_valid_value
+from bot.intakes import IntakeSummary, coded_themes, new_code, normalise_code, week_start
+from bot.models import HandoffRequest, Intake, IntakeTally
+from bot.values import HelpCategory
 
-Base = declarative_base()
-
-# Easy to read aloud on the phone: no 0/O, 1/I/L, 5/S, 2/Z, 8/B.
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 8
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+__all__ = ["HandoffRequest", "Intake", "Purged", "Storage", "coded_themes", "make_engine"]
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class HandoffRequest(Base):
-    """A doctor in crisis asked to talk to a person. Holds the coded themes so far, never their words."""
-
-    __tablename__ = "handoff_requests"
-
-    id = Column(Integer, primary_key=True)
-    code = Column(String(CODE_LENGTH), unique=True, nullable=False, index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
-    expires_at = Column(DateTime(timezone=True), nullable=False)
-    crisis = Column(Boolean, nullable=False, default=False)
-    themes = Column(JSON, nullable=False, default=dict)
-    taken_at = Column(DateTime(timezone=True), nullable=True)
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; everything here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def coded_themes(slots: dict) -> dict:
-    """Only the contract's coded values: anything else (free text above all) is dropped."""
-    themes = {name: slots.get(name) for name in FORM_SLOTS}
-    themes = {k: v for k, v in themes.items() if v is not None and is_valid_value(k, v)}
-    category = slots.get("help_category")
-    if category in ("looking_for_advice", "fear_of_not_coping", "way_back_or_out"):
-        themes["help_category"] = category
+def make_engine(database_url: str) -> Engine:
+    engine = create_engine(database_url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    return engine
+
+
+def _handoff_themes(slots: dict) -> dict:
+    themes = coded_themes(slots)
+    if slots.get("help_category") in {c.value for c in HelpCategory}:
+        themes["help_category"] = slots["help_category"]
     return themes
 
 
+@dataclass(frozen=True)
+class Purged:
+    intakes: int
+    handoffs: int
+
+
 class Storage:
-    def __init__(self, database_url: str, handoff_retention_days: int = 7):
-        self.engine: Engine = create_engine(database_url, future=True, pool_pre_ping=True)
-        self._session = sessionmaker(self.engine, future=True, expire_on_commit=False)
+    def __init__(self, database_url: str, handoff_retention_days: int = 7, intake_retention_days: int = 30):
+        self.engine: Engine = make_engine(database_url)
+        self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self.handoff_retention = timedelta(days=handoff_retention_days)
+        self.intake_retention = timedelta(days=intake_retention_days)
 
-    def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+    def _free_code(self, session) -> str:
+        """A code no intake or handoff request holds (they are looked up in one box)."""
+        for _ in range(10):
+            code = new_code()
+            taken = (
+                session.execute(select(Intake.id).where(Intake.code == code)).first()
+                or session.execute(select(HandoffRequest.id).where(HandoffRequest.code == code)).first()
+            )
+            if not taken:
+                return code
+        raise RuntimeError("could not find a free code")
 
+    # --- handoff requests (the crisis flow) -------------------------------------------------------
     def record_handoff(self, slots: dict, crisis: bool, now: datetime | None = None) -> HandoffRequest:
         created = now or _now()
-        for _ in range(5):
+        with self.session.begin() as session:
             request = HandoffRequest(
-                code=new_code(),
+                code=self._free_code(session),
                 created_at=created,
                 expires_at=created + self.handoff_retention,
                 crisis=crisis,
-                themes=coded_themes(slots),
+                themes=_handoff_themes(slots),
             )
-            with self._session.begin() as session:
-                clash = session.execute(select(HandoffRequest.id).where(HandoffRequest.code == request.code)).first()
-                if clash:
-                    continue
-                session.add(request)
-            return request
-        raise RuntimeError("could not find a free handoff code")
+            session.add(request)
+        return request
 
-    def find_handoff(self, code: str) -> HandoffRequest | None:
-        with self._session() as session:
+    def find_handoff(self, code: str, now: datetime | None = None) -> HandoffRequest | None:
+        code = normalise_code(code)
+        if not code:
+            return None
+        with self.session() as session:
             return session.execute(
-                select(HandoffRequest).where(HandoffRequest.code == code.upper())
+                select(HandoffRequest).where(HandoffRequest.code == code, HandoffRequest.expires_at >= (now or _now()))
             ).scalar_one_or_none()
 
-    def purge_expired(self, now: datetime | None = None) -> int:
-        with self._session.begin() as session:
-            result = session.execute(delete(HandoffRequest).where(HandoffRequest.expires_at < (now or _now())))
-            return result.rowcount or 0
+    def waiting_handoffs(self, now: datetime | None = None) -> list[HandoffRequest]:
+        """Requests nobody has taken yet, oldest first (crisis ones before the rest)."""
+        with self.session() as session:
+            rows = session.execute(
+                select(HandoffRequest)
+                .where(HandoffRequest.taken_at.is_(None), HandoffRequest.expires_at >= (now or _now()))
+                .order_by(HandoffRequest.crisis.desc(), HandoffRequest.created_at)
+            )
+            return list(rows.scalars())
+
+    def take_handoff(self, request_id: int, username: str, now: datetime | None = None) -> bool:
+        """Mark a request taken; False when it is gone or someone else took it first."""
+        with self.session.begin() as session:
+            result = session.execute(
+                update(HandoffRequest)
+                .where(HandoffRequest.id == request_id, HandoffRequest.taken_at.is_(None))
+                .values(taken_at=now or _now(), taken_by=username)
+            )
+            return result.rowcount == 1
+
+    # --- intake summaries (only with the doctor's yes) --------------------------------------------
+    def record_intake(self, summary: IntakeSummary, now: datetime | None = None) -> Intake:
+        created = now or _now()
+        with self.session.begin() as session:
+            intake = Intake(
+                code=self._free_code(session),
+                created_at=created,
+                expires_at=created + self.intake_retention,
+                help_category=summary.help_category,
+                reasons=list(summary.reasons),
+                themes=dict(summary.themes),
+                barriers=list(summary.barriers),
+                crisis=summary.crisis,
+            )
+            session.add(intake)
+            session.flush()
+            session.add(
+                IntakeTally(
+                    week_start=week_start(created.date()),
+                    help_category=summary.help_category,
+                    warning_signs=list(summary.themes.get("warning_signs") or []),
+                    sick_leave=summary.themes.get("sick_leave"),
+                    expectation=summary.themes.get("expectation"),
+                    intake_id=intake.id,
+                )
+            )
+        return intake
+
+    def find_intake(self, code: str, now: datetime | None = None) -> Intake | None:
+        code = normalise_code(code)
+        if not code:
+            return None
+        with self.session() as session:
+            return session.execute(
+                select(Intake).where(Intake.code == code, Intake.expires_at >= (now or _now()))
+            ).scalar_one_or_none()
+
+    def withdraw_intake(self, code: str) -> bool:
+        """The doctor takes back their consent: the summary and its place in the trends go at once."""
+        code = normalise_code(code)
+        if not code:
+            return False
+        with self.session.begin() as session:
+            intake_id = session.execute(select(Intake.id).where(Intake.code == code)).scalar_one_or_none()
+            if intake_id is None:
+                return False
+            session.execute(delete(IntakeTally).where(IntakeTally.intake_id == intake_id))
+            session.execute(delete(Intake).where(Intake.id == intake_id))
+        return True
+
+    # --- retention --------------------------------------------------------------------------------
+    def purge_expired(self, now: datetime | None = None) -> Purged:
+        """Expired intakes and handoff requests go; an expired intake's tally stays, unlinked, in the trends."""
+        moment = now or _now()
+        with self.session.begin() as session:
+            expired = select(Intake.id).where(Intake.expires_at < moment)
+            session.execute(
+                update(IntakeTally).where(IntakeTally.intake_id.in_(expired)).values(intake_id=None),
+                execution_options={"synchronize_session": False},
+            )
+            intakes = session.execute(delete(Intake).where(Intake.expires_at < moment)).rowcount or 0
+            handoffs = session.execute(delete(HandoffRequest).where(HandoffRequest.expires_at < moment)).rowcount or 0
+        return Purged(intakes=intakes, handoffs=handoffs)

@@ -1,4 +1,5 @@
-"""The web server: the doctors' page, the one-tag widget, an example host page, and a small API.
+"""The web server: the doctors' page, the one-tag widget, an example host page, a small API, and the
+counsellor view (bot/counsellor_web.py).
 
     python -m bot.webapp            (make run starts it beside Rasa, on WEB_PORT)
 
@@ -20,9 +21,13 @@ from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot import counsellor_web
+from bot.content import content_from
 from bot.conversations import delete_conversation, is_conversation_id, tracker_engine
+from bot.counsellors import Counsellors
 from bot.retention import purge
 from bot.settings import Settings, get_settings
+from bot.storage import Storage
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -74,6 +79,11 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     files = {route: ((STATIC / filename).read_bytes(), kind) for route, (filename, kind) in FILES.items()}
     allowed_origins = set(settings.allowed_origins)
     engine = tracker_engine(settings.tracker_db_url)
+    storage = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
+    accounts = Counsellors(
+        storage, settings.secret_key, settings.counsellor_session_minutes, settings.audit_retention_days
+    )
+    counsellor_web.register(app, storage, accounts, content_from(str(settings.content_file)), settings.secure_cookies)
 
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:
@@ -167,9 +177,12 @@ async def purge_on_schedule(settings: Settings, every_seconds: float) -> None:
     while True:
         try:
             result = await loop.run_in_executor(None, purge, settings)
-            if result.conversations or result.handoffs:
+            if result.conversations or result.handoffs or result.intakes:
                 logger.info(
-                    "retention: %d conversations, %d handoff requests deleted", result.conversations, result.handoffs
+                    "retention: %d conversations, %d intake summaries, %d handoff requests deleted",
+                    result.conversations,
+                    result.intakes,
+                    result.handoffs,
                 )
         except Exception as exc:  # a failed purge must not stop the web server; the next run tries again
             logger.error("retention purge failed: %s", type(exc).__name__)

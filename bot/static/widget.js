@@ -73,7 +73,7 @@
       font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 1rem; color: var(--text); }
     * { box-sizing: border-box; }
     .panel { display: flex; flex-direction: column; height: 100%; background: var(--bg); }
-    :host([mode="page"]) .panel { min-height: 100vh; min-height: 100dvh; }
+    :host([mode="page"]) .panel { min-height: 20rem; }
     :host(:not([mode="page"])) .panel { position: fixed; bottom: 5.5rem; right: 1rem; width: min(26rem, calc(100vw - 2rem));
       height: min(40rem, calc(100vh - 7rem)); border-radius: 0.75rem; box-shadow: 0 0.5rem 2rem rgba(0,0,0,.25);
       z-index: 2147483000; overflow: hidden; }

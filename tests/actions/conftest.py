@@ -41,3 +41,18 @@ def user_says(tracker_name: str, text: str, intent: str = "inform", **slots) -> 
     state["latest_message"] = message
     state["events"].append({"event": "user", "text": text, "parse_data": message})
     return Tracker.from_dict(state)
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """A migrated SQLite database that the actions use instead of the configured one."""
+    from actions import handoff, intake
+    from bot.migrate import upgrade
+    from bot.storage import Storage
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    storage = Storage(url)
+    monkeypatch.setattr(intake, "storage", lambda: storage)
+    monkeypatch.setattr(handoff, "storage", lambda: storage)
+    return storage

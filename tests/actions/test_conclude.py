@@ -15,13 +15,15 @@ def test_the_result_names_the_pattern_the_reasons_the_services_and_the_barriers(
     services = [m["name"] for m in dispatcher.messages if m["response"] == "utter_service"]
     assert services[0].startswith("A counselling day at Villa Sana")
     assert any("GP" in name for name in services)
-    assert responses[-1] == "utter_result_outro"
+    assert responses[-1] == "utter_offer_summary"
+    assert dispatcher.messages[-1]["intake_days"] == 30
     assert {
         "event": "slot",
         "timestamp": None,
         "name": "help_category",
         "value": "fear_of_not_coping",
     } in events
+    assert {"event": "slot", "timestamp": None, "name": "pending_offer", "value": "summary"} in events
 
 
 def test_every_response_the_actions_use_exists_in_the_domain(domain):
@@ -38,8 +40,10 @@ def test_every_response_the_actions_use_exists_in_the_domain(domain):
 
 def test_after_a_crisis_the_result_ends_with_the_offer_of_a_person(dispatcher, domain):
     tracker = load_tracker("completed", crisis=True, self_harm=True)
-    asyncio.run(ActionConcludeAssessment().run(dispatcher, tracker, domain))
+    events = asyncio.run(ActionConcludeAssessment().run(dispatcher, tracker, domain))
     assert dispatcher.messages[-1]["response"] == "utter_offer_handoff"
+    assert "utter_offer_summary" not in [m["response"] for m in dispatcher.messages]  # one question at a time
+    assert {"event": "slot", "timestamp": None, "name": "pending_offer", "value": "handoff"} in events
 
 
 def test_without_a_crisis_there_is_no_handoff_offer(dispatcher, domain):

@@ -2,20 +2,10 @@
 
 import asyncio
 
-import pytest
-
 from actions import handoff
 from actions.explain import ActionExplainQuestion
 from bot.storage import Storage
 from tests.actions.conftest import load_tracker
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    storage = Storage(f"sqlite:///{tmp_path / 'bot.db'}")
-    storage.create_schema()
-    monkeypatch.setattr(handoff, "storage", lambda: storage)
-    return storage
 
 
 def test_yes_records_a_request_and_tells_the_code(store, dispatcher, domain):
@@ -26,6 +16,13 @@ def test_yes_records_a_request_and_tells_the_code(store, dispatcher, domain):
     assert dispatcher.messages[0]["handoff_code"] == code
     saved = store.find_handoff(code)
     assert saved.crisis is True and saved.themes["coping"] == "not_coping"
+
+
+def test_a_second_request_in_the_same_conversation_gives_the_same_code(store, dispatcher, domain):
+    tracker = load_tracker("completed", crisis=True, handoff_code="7KQX4MTA")
+    assert asyncio.run(handoff.ActionRequestHandoff().run(dispatcher, tracker, domain)) == []
+    assert dispatcher.messages[0]["response"] == "utter_handoff_already"
+    assert dispatcher.messages[0]["handoff_code"] == "7KQX4MTA"
 
 
 def test_a_database_fault_gives_the_numbers_instead(tmp_path, monkeypatch, dispatcher, domain):

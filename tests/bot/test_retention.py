@@ -1,10 +1,13 @@
-"""Conversations and handoff requests are deleted after their retention, with a controllable clock."""
+"""Conversations, intake summaries and handoff requests are deleted after their retention, with a controllable
+clock."""
 
 import time
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from bot.intakes import IntakeSummary
+from bot.migrate import upgrade
 from bot.retention import purge, purge_conversations
 from bot.settings import load_settings
 from bot.storage import Storage
@@ -48,7 +51,7 @@ def test_no_tracker_store_yet_is_not_an_error(tmp_path):
     assert purge_conversations(engine, timedelta(hours=24)) == (0, 0)
 
 
-def test_the_purge_command_deletes_old_conversations_and_expired_handoffs(tmp_path):
+def test_the_purge_command_deletes_old_conversations_expired_handoffs_and_intakes(tmp_path):
     settings = load_settings(
         tmp_path / "none.env",
         overrides={"TRACKER_DB": str(tmp_path / "rasa.db"), "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"},
@@ -57,8 +60,12 @@ def test_the_purge_command_deletes_old_conversations_and_expired_handoffs(tmp_pa
     events_table(engine)
     later = datetime.now(timezone.utc) + timedelta(days=8)
     add(engine, "a", time.time())
-    store = Storage(settings.database_url, settings.handoff_retention_days)
-    store.create_schema()
+    upgrade(settings.database_url)
+    store = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
     store.record_handoff({}, crisis=True)
-    result = purge(settings, now=later)
-    assert (result.conversations, result.handoffs) == (1, 1)
+    store.record_intake(IntakeSummary("looking_for_advice", (), {}, (), False))
+    first = purge(settings, now=later)
+    assert (first.conversations, first.handoffs, first.intakes) == (1, 1, 0)  # intakes keep for 30 days
+    add(engine, "b", time.time())
+    result = purge(settings, now=later + timedelta(days=30))
+    assert (result.conversations, result.handoffs, result.intakes) == (1, 0, 1)

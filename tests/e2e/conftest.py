@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.launch import child_env, free_port, server_commands
+from bot.migrate import upgrade
 from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +57,7 @@ class Servers:
             WEB_PORT=str(self.web_port),
             RASA_URL=f"http://127.0.0.1:{self.rasa_port}",
             ALLOWED_ORIGINS=f"http://127.0.0.1:{self.web_port}",
+            SECRET_KEY="e2e-" + os.urandom(16).hex(),
         )
         self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.web_server = None
@@ -79,6 +81,7 @@ class Servers:
         wait_until(lambda: not answers(f"http://127.0.0.1:{self.action_port}/health"), 20, "action server stop")
 
     def start(self):
+        upgrade(self.settings.database_url)
         self.start_action_server()
         self.rasa_server = self._start(server_commands(self.settings, MODEL)[1], "rasa")
         self.web_server = self._start([sys.executable, "-m", "bot.webapp"], "web")
@@ -126,3 +129,39 @@ def servers(tmp_path_factory):
 @pytest.fixture(scope="session")
 def python():
     return sys.executable
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    # No internet here: the neutral site that "quick exit" goes to is answered locally.
+    context.route("https://www.yr.no/**", lambda route: route.fulfill(body="<p>Weather</p>", content_type="text/html"))
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    yield tab
+    context.close()
