@@ -2,8 +2,10 @@
 under a code, a counsellor who signs in (an account made with the command line) and looks the code up in a
 real browser, the trends, the doctor withdrawing the summary, and a planted phrase found in no table."""
 
+import json
 import subprocess
 import sys
+import urllib.request
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -198,3 +200,21 @@ def test_a_counsellor_looks_up_a_code_from_a_real_conversation_and_sees_the_tren
     tab.get_by_label("Code the doctor gave you").fill(code)
     tab.get_by_role("button", name="Look up").click()
     tab.get_by_text(f"No intake or request has the code {code}").wait_for()
+
+
+def test_no_server_log_holds_a_doctors_words_or_an_address(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    phrase = "Quendolyn-Harrowgate-5517"
+    servers.say(sender, f"hello, my name is {phrase}")
+    request = urllib.request.Request(
+        servers.web_url + "/api/message",
+        data=json.dumps({"sender": sender, "message": f"I work at {phrase} hospital"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+    logs = {path.name: path.read_text(errors="replace") for path in servers.logs.glob("*.log")}
+    assert {"rasa.log", "actions.log", "web.log"} <= set(logs)
+    for name, text in logs.items():
+        assert phrase not in text, name
+        assert "127.0.0.1" not in text.replace(f"127.0.0.1:{servers.rasa_port}", ""), name
