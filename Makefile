@@ -12,16 +12,16 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean migrate counsellor
+.PHONY: purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean migrate counsellor secret-key
 
-run: $(VENV)/.installed .env $(MODEL)
+run: $(VENV)/.installed .env secret-key $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
 
 # Chat in the terminal (stop `make run` first: the shell takes the Rasa port).
-shell: $(VENV)/.installed .env $(MODEL)
+shell: $(VENV)/.installed .env secret-key $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL) --shell
 
-test: $(VENV)/.installed .env lint unit validate $(MODEL) core-test browser-setup e2e
+test: $(VENV)/.installed .env secret-key lint unit validate $(MODEL) core-test browser-setup e2e
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11)"; exit 1; }
@@ -36,8 +36,12 @@ $(VENV)/.installed: requirements.txt
 	  key=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))'); \
 	  sed -e "s/^RASA_API_TOKEN=.*/RASA_API_TOKEN=$$token/" -e "s/^SECRET_KEY=.*/SECRET_KEY=$$key/" .env.example > .env; \
 	  echo "wrote .env with a new RASA_API_TOKEN and SECRET_KEY"; \
-	else grep -q '^SECRET_KEY=.' .env || { echo "SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >> .env; \
-	  echo "added a SECRET_KEY to .env"; }; touch .env; fi
+	else touch .env; fi
+
+# An .env from before SECRET_KEY existed gets one (checked on every run, not only when .env.example changes).
+secret-key: .env
+	@grep -q '^SECRET_KEY=.' .env || { echo "SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >> .env; \
+	  echo "added a SECRET_KEY to .env"; }
 
 # Trains only when the training data or configuration changed.
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
@@ -68,20 +72,20 @@ browser-setup:
 	@test -f var/node/node_modules/axe-core/package.json && grep -q '"version": "$(AXE_VERSION)"' var/node/node_modules/axe-core/package.json \
 	  || npm install --prefix var/node axe-core@$(AXE_VERSION) --no-audit --no-fund --silent
 
-e2e: $(MODEL) .env browser-setup
+e2e: $(MODEL) .env secret-key browser-setup
 	$(PY) -m pytest -q tests/e2e
 
 # Build or update the database (DATABASE_URL) with the Alembic migrations; `make run` does it too.
-migrate: $(VENV)/.installed .env
+migrate: $(VENV)/.installed .env secret-key
 	$(PY) -m bot.migrate
 
 # A counsellor account: make counsellor NAME=kari (asks for the password); ADMIN=1 also reads the audit log.
-counsellor: $(VENV)/.installed .env
+counsellor: $(VENV)/.installed .env secret-key
 	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=kari [ADMIN=1]"; exit 2; }
 	$(PY) -m bot.counsellors add $(NAME) $(if $(ADMIN),--admin,)
 
 # Delete conversations, intake summaries and handoff requests past their retention (the web server also does it every 10 minutes).
-purge: $(VENV)/.installed .env
+purge: $(VENV)/.installed .env secret-key
 	$(PY) -m bot.retention
 
 bench: $(VENV)/.installed .env $(MODEL)
