@@ -14,10 +14,6 @@ def is_conversation_id(value: object) -> bool:
     return isinstance(value, str) and bool(CONVERSATION_ID.match(value))
 
 
-def tracker_engine(tracker_db_url: str) -> sa.engine.Engine:
-    return sa.create_engine(tracker_db_url, future=True, pool_pre_ping=True)
-
-
 def delete_conversation(engine: sa.engine.Engine, conversation_id: str) -> int:
     """Delete every stored event of one conversation; returns how many rows went."""
     if not is_conversation_id(conversation_id):

@@ -13,29 +13,29 @@ lookup, handoff taken, trends view and export is written to the audit log.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 from datetime import date, datetime, timezone
 from functools import wraps
 from html import escape
-from pathlib import Path
 
 from sanic import Sanic, response
 from sanic.request import Request
 
 from bot.content import Content
 from bot.counsellors import Counsellors, SignedIn
-from bot.intakes import IntakeSummary, describe, normalise_code
+from bot.intakes import IntakeSummary, normalise_code, theme_lines
 from bot.models import HandoffRequest, Intake
 from bot.storage import Storage, as_utc
 from bot.trends import K_MIN, charts, to_csv, weekly_trends
-from bot.values import FORM_SLOTS, Expectation, HelpCategory, SickLeave
+from bot.values import CATEGORY_VALUES, FORM_SLOTS, Coping, Expectation, HelpCategory, SickLeave, Sleep
 
 SESSION_COOKIE = "ds_counsellor"
 LOGIN_COOKIE = "ds_login_csrf"
 COOKIE_PATH = "/counsellor"
+TREND_WEEKS = 12  # complete weeks shown in the trends and the CSV
 CRISIS_CELL = '<strong class="flag">Crisis</strong>'
-CSS = Path(__file__).parent / "static" / "counsellor.css"
 VIEW_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
@@ -94,6 +94,11 @@ def _form(request: Request, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _items(lines) -> str:
+    """List items of plain text (escaped)."""
+    return "".join(f"<li>{escape(line)}</li>" for line in lines)
+
+
 def ready_for(themes: dict, crisis: bool, labels: dict) -> list[str]:
     """What a counsellor may want to be ready for, from the coded themes alone."""
     ready = labels["ready_for"]
@@ -110,20 +115,14 @@ def ready_for(themes: dict, crisis: bool, labels: dict) -> list[str]:
         found.append(ready["way_back"])
     if themes.get("conflict") is True:
         found.append(ready["conflict"])
-    if themes.get("coping") == "not_coping":
+    if themes.get("coping") == Coping.NOT_COPING.value:
         found.append(ready["not_coping"])
-    if themes.get("sleep") == "poor":
+    if themes.get("sleep") == Sleep.POOR.value:
         found.append(ready["sleep_poor"])
     return found
 
 
 def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Content, secure_cookies: bool) -> None:
-    css = CSS.read_bytes()
-
-    @app.get("/counsellor.css")
-    async def counsellor_css(_request: Request):
-        return response.raw(css, content_type="text/css; charset=utf-8")
-
     def signed_in(admin: bool = False):
         """Refuses without a live session (a GET goes to the sign-in page), and a POST without its CSRF token."""
 
@@ -177,7 +176,10 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
         old = request.cookies.get(SESSION_COOKIE)
         if old:  # never carry a session from before the sign-in (fixation)
             accounts.sign_out(old, "(replaced)")
-        result = accounts.sign_in(_form(request, "username"), _form(request, "password")[:256], _client(request))
+        # Checking an Argon2 hash takes about 0.1 s of CPU: off the event loop that also relays doctors' messages.
+        result = await asyncio.get_running_loop().run_in_executor(
+            None, accounts.sign_in, _form(request, "username"), _form(request, "password")[:256], _client(request)
+        )
         if result.locked_minutes:
             return sign_in_form(
                 f"Too many sign-in attempts. Please try again in {result.locked_minutes} minutes.", status=429
@@ -226,7 +228,7 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
         return _page("Intakes", body, who, status=status)
 
     def _category_name(value: object) -> str:
-        if value in {c.value for c in HelpCategory}:
+        if value in CATEGORY_VALUES:
             return content.category_names[HelpCategory(value)]
         return "not reached"
 
@@ -281,10 +283,10 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
         ]
         lines.append(f"<p>Asked {_when(request.created_at)}. {status}</p>")
         labels = content.labels
-        items = "".join(f"<li>{escape(line)}</li>" for line in _theme_lines(themes, labels))
+        items = _items(theme_lines(themes, labels))
         lines.append(f"<h2>Pattern</h2><p>{escape(_category_name(category))}</p>")
         lines.append(f"<h2>Topics covered</h2><ul>{items or '<li>None yet</li>'}</ul>")
-        ready = "".join(f"<li>{escape(x)}</li>" for x in ready_for(themes, request.crisis, labels))
+        ready = _items(ready_for(themes, request.crisis, labels))
         if ready:
             lines.append(f"<h2>Be ready for</h2><ul>{ready}</ul>")
         if not request.taken_at:
@@ -301,11 +303,11 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
             if summary.crisis
             else "<p>Crisis flag: no (no thoughts of suicide or self-harm disclosed).</p>"
         )
-        reasons = "".join(f"<li>{escape(content.reasons[r])}</li>" for r in summary.reasons)
-        themes = "".join(f"<li>{escape(line)}</li>" for line in _theme_lines(summary.themes, labels))
+        reasons = _items(content.reasons[r] for r in summary.reasons)
+        themes = _items(theme_lines(summary.themes, labels))
         expectation = summary.themes.get("expectation")
         hoping = labels["expectation"][expectation] if expectation else "not said"
-        ready = "".join(f"<li>{escape(x)}</li>" for x in ready_for(summary.themes, summary.crisis, labels))
+        ready = _items(ready_for(summary.themes, summary.crisis, labels))
         barriers = "; ".join(labels["barriers"][b] for b in summary.barriers)
         return (
             f'{flag}<p class="small">{escape(when)} Coded answers only: the doctor\'s own words are never kept.</p>'
@@ -319,17 +321,11 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
             '<p><a href="/counsellor">Look up another code</a></p>'
         )
 
-    def _theme_lines(themes: dict, labels: dict) -> list[str]:
-        summary = IntakeSummary("looking_for_advice", (), themes, (), False)
-        # describe() gives pattern/why/flag lines too; only the topic lines are wanted here.
-        topics = {labels["topics"][s] for s in FORM_SLOTS}
-        return [line for line in describe(summary, content) if line.split(":", 1)[0] in topics]
-
     # --- trends ------------------------------------------------------------------------------------
     @app.get("/counsellor/trends")
     @signed_in()
     async def trends_page(_request: Request, who: SignedIn):
-        trends = weekly_trends(storage, weeks=12, today=date.today())
+        trends = weekly_trends(storage, weeks=TREND_WEEKS, today=date.today())
         accounts.audit(who.username, "view_trends")
         drawn = "".join(
             f'<section class="chart"><h2>{escape(title)}</h2><div class="scroll">{svg}</div></section>'
@@ -347,7 +343,7 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
     @app.get("/counsellor/trends.csv")
     @signed_in()
     async def trends_csv(_request: Request, who: SignedIn):
-        trends = weekly_trends(storage, weeks=12, today=date.today())
+        trends = weekly_trends(storage, weeks=TREND_WEEKS, today=date.today())
         accounts.audit(who.username, "export_trends")
         name = f"intake-trends-{datetime.now(timezone.utc):%Y-%m-%d}.csv"
         return response.text(

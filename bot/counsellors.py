@@ -60,7 +60,6 @@ def _sha256(text: str) -> str:
 
 @dataclass(frozen=True)
 class SignedIn:
-    counsellor_id: int
     username: str
     is_admin: bool
     csrf_token: str
@@ -112,21 +111,17 @@ class Counsellors:
     def _key(self, kind: str, value: str) -> str:
         return hmac.new(self._secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
+    def _expiry(self, created: datetime, moment: datetime) -> datetime:
+        """Idle minutes from now, but never past the session's whole lifetime."""
+        return min(moment + self.idle, created + SESSION_LIFETIME)
+
     def sign_in(self, username: str, password: str, client: str, now: datetime | None = None) -> SignInResult:
         """A new session for the right password; refused while the account or client has too many failures."""
         moment = now or _now()
         name = (username or "").strip().lower()[:64]
         keys = (self._key("account", name), self._key("client", client or "?"))
         with self.storage.session.begin() as session:
-            since = moment - FAILURE_WINDOW
-            failures = [
-                session.execute(
-                    select(func.count(), func.min(FailedAttempt.at)).where(
-                        FailedAttempt.key_hash == key, FailedAttempt.at >= since
-                    )
-                ).one()
-                for key in keys
-            ]
+            failures = [_failures(session, key, moment) for key in keys]
             counsellor = session.execute(select(Counsellor).where(Counsellor.username == name)).scalar_one_or_none()
             # A mistyped password in the name box must not land in the audit log: unknown names are not kept.
             who = counsellor.username if counsellor else "(unknown account)"
@@ -151,7 +146,7 @@ class Counsellors:
                     csrf_token=secrets.token_urlsafe(32),
                     created_at=moment,
                     last_seen=moment,
-                    expires_at=min(moment + self.idle, moment + SESSION_LIFETIME),
+                    expires_at=self._expiry(moment, moment),
                 )
             )
             session.add(AuditEntry(at=moment, username=name, action="sign_in", outcome="ok"))
@@ -159,14 +154,8 @@ class Counsellors:
 
     # --- withdrawals by code (the doctors' form): failures limited per client like sign-ins -------------
     def withdrawal_allowed(self, client: str, now: datetime | None = None) -> bool:
-        moment = now or _now()
         with self.storage.session() as session:
-            count = session.execute(
-                select(func.count()).where(
-                    FailedAttempt.key_hash == self._key("withdraw", client or "?"),
-                    FailedAttempt.at >= moment - FAILURE_WINDOW,
-                )
-            ).scalar_one()
+            count, _oldest = _failures(session, self._key("withdraw", client or "?"), now or _now())
         return count < WITHDRAW_FAILURES
 
     def note_failed_withdrawal(self, client: str, now: datetime | None = None) -> None:
@@ -191,8 +180,8 @@ class Counsellors:
                 session.delete(active)
                 return None
             active.last_seen = moment
-            active.expires_at = min(moment + self.idle, as_utc(active.created_at) + SESSION_LIFETIME)
-            return SignedIn(counsellor.id, counsellor.username, counsellor.is_admin, active.csrf_token)
+            active.expires_at = self._expiry(as_utc(active.created_at), moment)
+            return SignedIn(counsellor.username, counsellor.is_admin, active.csrf_token)
 
     def sign_out(self, token: str | None, username: str) -> None:
         if not token:
@@ -230,6 +219,17 @@ class Counsellors:
             gone += session.execute(delete(FailedAttempt).where(FailedAttempt.at < moment - FAILURE_WINDOW)).rowcount
             gone += session.execute(delete(AuditEntry).where(AuditEntry.at < moment - self.audit_retention)).rowcount
         return gone or 0
+
+
+def _failures(session: Session, key_hash: str, moment: datetime) -> tuple[int, datetime | None]:
+    """How many failures under this key in the window before `moment`, and when the oldest was."""
+    return tuple(
+        session.execute(
+            select(func.count(), func.min(FailedAttempt.at)).where(
+                FailedAttempt.key_hash == key_hash, FailedAttempt.at >= moment - FAILURE_WINDOW
+            )
+        ).one()
+    )
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 
 from bot.assessment import Answers, classify_help_seeking
 from bot.content import Content
+from bot.models import CODE_LENGTH
 from bot.recommend import recommend
 from bot.values import FORM_SLOTS, LIST_SLOTS, HelpCategory, is_valid_value
 
 # Easy to read aloud on the phone: no 0/O, 1/I/L, 5/S, 2/Z, 8/B.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 8
 _CODE_IN_TEXT = re.compile(
     rf"(?<![A-Za-z0-9])((?:[{CODE_ALPHABET}][ -]?){{{CODE_LENGTH - 1}}}[{CODE_ALPHABET}])(?![A-Za-z0-9])", re.I
 )
@@ -93,10 +93,20 @@ def describe(summary: IntakeSummary, content: Content) -> list[str]:
     lines = [f"Pattern: {content.category_names[HelpCategory(summary.help_category)]}"]
     if summary.reasons:
         lines.append("Why: " + "; ".join(content.reasons[r] for r in summary.reasons))
+    lines.extend(theme_lines(summary.themes, labels))
+    if summary.barriers:
+        lines.append("The advice addressed: " + "; ".join(labels["barriers"][b] for b in summary.barriers))
+    lines.append(f"Crisis flag: {labels['yes'] if summary.crisis else labels['no']}")
+    return lines
+
+
+def theme_lines(themes: dict, labels: dict) -> list[str]:
+    """One line per topic answered ("Sleep: poor"), in the order the form asks them."""
+    lines = []
     for slot in FORM_SLOTS:
-        if slot not in summary.themes:
+        if slot not in themes:
             continue
-        value = summary.themes[slot]
+        value = themes[slot]
         if slot in LIST_SLOTS:
             shown = ", ".join(labels[slot][v] for v in value) if value else labels[slot]["none"]
         elif isinstance(value, bool):
@@ -104,7 +114,4 @@ def describe(summary: IntakeSummary, content: Content) -> list[str]:
         else:
             shown = labels[slot][value]
         lines.append(f"{labels['topics'][slot]}: {shown}")
-    if summary.barriers:
-        lines.append("The advice addressed: " + "; ".join(labels["barriers"][b] for b in summary.barriers))
-    lines.append(f"Crisis flag: {labels['yes'] if summary.crisis else labels['no']}")
     return lines

@@ -17,11 +17,10 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from bot.conversations import tracker_engine
 from bot.counsellors import Counsellors
 from bot.migrate import upgrade
 from bot.settings import Settings, get_settings
-from bot.storage import Storage
+from bot.storage import Storage, make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ def purge_conversations(engine: sa.engine.Engine, older_than: timedelta, now: fl
 
 def purge(settings: Settings, now: datetime | None = None) -> Purged:
     moment = now or datetime.now(timezone.utc)
-    engine = tracker_engine(settings.tracker_db_url)
+    engine = make_engine(settings.tracker_db_url)
     conversations, events = purge_conversations(
         engine, timedelta(hours=settings.conversation_retention_hours), moment.timestamp()
     )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.intakes import IntakeSummary, coded_themes, new_code, normalise_code, week_start
 from bot.models import HandoffRequest, Intake, IntakeTally
-from bot.values import HelpCategory
+from bot.values import CATEGORY_VALUES
 
 __all__ = ["HandoffRequest", "Intake", "Purged", "Storage", "coded_themes", "make_engine"]
 
@@ -31,6 +31,7 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def make_engine(database_url: str) -> Engine:
+    """An engine for our database, and for deleting conversations in Rasa's tracker store."""
     engine = create_engine(database_url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
 
@@ -46,7 +47,7 @@ def make_engine(database_url: str) -> Engine:
 
 def _handoff_themes(slots: dict) -> dict:
     themes = coded_themes(slots)
-    if slots.get("help_category") in {c.value for c in HelpCategory}:
+    if slots.get("help_category") in CATEGORY_VALUES:
         themes["help_category"] = slots["help_category"]
     return themes
 
@@ -90,14 +91,18 @@ class Storage:
             session.add(request)
         return request
 
-    def find_handoff(self, code: str, now: datetime | None = None) -> HandoffRequest | None:
+    def _find(self, model, code: str, now: datetime | None):
+        """The unexpired row of `model` (Intake or HandoffRequest) with this code, however it was written."""
         code = normalise_code(code)
         if not code:
             return None
         with self.session() as session:
             return session.execute(
-                select(HandoffRequest).where(HandoffRequest.code == code, HandoffRequest.expires_at >= (now or _now()))
+                select(model).where(model.code == code, model.expires_at >= (now or _now()))
             ).scalar_one_or_none()
+
+    def find_handoff(self, code: str, now: datetime | None = None) -> HandoffRequest | None:
+        return self._find(HandoffRequest, code, now)
 
     def waiting_handoffs(self, now: datetime | None = None) -> list[HandoffRequest]:
         """Requests nobody has taken yet, oldest first (crisis ones before the rest)."""
@@ -148,13 +153,7 @@ class Storage:
         return intake
 
     def find_intake(self, code: str, now: datetime | None = None) -> Intake | None:
-        code = normalise_code(code)
-        if not code:
-            return None
-        with self.session() as session:
-            return session.execute(
-                select(Intake).where(Intake.code == code, Intake.expires_at >= (now or _now()))
-            ).scalar_one_or_none()
+        return self._find(Intake, code, now)
 
     def withdraw_intake(self, code: str) -> bool:
         """The doctor takes back their consent: the summary and its place in the trends go at once."""

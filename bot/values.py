@@ -66,6 +66,8 @@ class HelpCategory(str, Enum):
     WAY_BACK_OR_OUT = "way_back_or_out"
 
 
+CATEGORY_VALUES = frozenset(c.value for c in HelpCategory)
+
 # The form's topics, in the order a conversation asks them. The safety question is always last and never skipped.
 FORM_SLOTS: tuple[str, ...] = (
     "work_status",

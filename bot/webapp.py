@@ -23,11 +23,11 @@ from sanic.request import Request
 
 from bot import counsellor_web
 from bot.content import content_from
-from bot.conversations import delete_conversation, is_conversation_id, tracker_engine
+from bot.conversations import delete_conversation, is_conversation_id
 from bot.counsellors import Counsellors
 from bot.retention import purge
 from bot.settings import Settings, get_settings
-from bot.storage import Storage
+from bot.storage import Storage, make_engine
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -53,6 +53,7 @@ FILES = {
     "/widget.js": ("widget.js", "text/javascript; charset=utf-8"),
     "/page.css": ("page.css", "text/css; charset=utf-8"),
     "/host.css": ("host.css", "text/css; charset=utf-8"),
+    "/counsellor.css": ("counsellor.css", "text/css; charset=utf-8"),
 }
 
 
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     files = {route: ((STATIC / filename).read_bytes(), kind) for route, (filename, kind) in FILES.items()}
     allowed_origins = set(settings.allowed_origins)
-    engine = tracker_engine(settings.tracker_db_url)
+    engine = make_engine(settings.tracker_db_url)
     storage = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
     accounts = Counsellors(
         storage, settings.secret_key, settings.counsellor_session_minutes, settings.audit_retention_days
