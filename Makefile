@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean migrate counsellor secret-key
+.PHONY: cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean migrate counsellor secret-key
 
 run: $(VENV)/.installed .env secret-key $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
@@ -21,7 +21,7 @@ run: $(VENV)/.installed .env secret-key $(MODEL)
 shell: $(VENV)/.installed .env secret-key $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL) --shell
 
-test: $(VENV)/.installed .env secret-key lint unit validate $(MODEL) core-test browser-setup e2e
+test: $(VENV)/.installed .env secret-key lint unit validate $(MODEL) core-test browser-setup cluster-setup e2e
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11)"; exit 1; }
@@ -72,8 +72,18 @@ browser-setup:
 	@test -f var/node/node_modules/axe-core/package.json && grep -q '"version": "$(AXE_VERSION)"' var/node/node_modules/axe-core/package.json \
 	  || npm install --prefix var/node axe-core@$(AXE_VERSION) --no-audit --no-fund --silent
 
-e2e: $(MODEL) .env secret-key browser-setup
-	$(PY) -m pytest -q tests/e2e
+e2e: $(MODEL) .env secret-key browser-setup cluster-setup
+	$(PY) -m pytest -q tests/e2e tests/cluster
+
+# N Rasa replicas (REPLICAS=2) and M action servers (ACTION_SERVERS=1) behind nginx, on this machine's
+# PostgreSQL and Redis unless .env names others (bot/cluster.py, docs/deploy.md).
+cluster: $(VENV)/.installed .env secret-key $(MODEL) cluster-setup
+	$(PY) -m bot.cluster --model $(MODEL) --replicas $(or $(REPLICAS),2) --action-servers $(or $(ACTION_SERVERS),1)
+
+# The balancer for the cluster and its tests: Debian's nginx, installed when missing (it is not started as a service).
+cluster-setup:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null || { apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; }
 
 # Build or update the database (DATABASE_URL) with the Alembic migrations; `make run` does it too.
 migrate: $(VENV)/.installed .env secret-key

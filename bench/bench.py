@@ -46,8 +46,11 @@ def question_matchers() -> dict[str, str]:
 
 
 class Doctor:
-    def __init__(self, url: str, persona: dict, matchers: dict[str, str]):
-        self.url = url.rstrip("/") + "/webhooks/rest/webhook"
+    """One simulated doctor: a persona's words, one turn at a time. With several URLs, the turns take them in turn."""
+
+    def __init__(self, url: str | list[str], persona: dict, matchers: dict[str, str]):
+        urls = [url] if isinstance(url, str) else list(url)
+        self.urls = [u.rstrip("/") + "/webhooks/rest/webhook" for u in urls]
         self.persona = persona
         self.matchers = matchers
         self.sender = f"bench-{uuid.uuid4().hex[:12]}"
@@ -56,7 +59,8 @@ class Doctor:
 
     def say(self, text: str) -> list[dict]:
         body = json.dumps({"sender": self.sender, "message": text}).encode()
-        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
+        url = self.urls[(len(self.latencies) + self.errors) % len(self.urls)]
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=30) as response:

@@ -26,11 +26,13 @@ DEFAULT_MODEL = ROOT / "models" / "doctor-support.tar.gz"
 
 
 def child_env(settings: Settings) -> dict:
-    """The environment the servers get: endpoints.yml expands these, and nothing in it is a secret."""
+    """The environment the servers get: endpoints.yml expands these (the store URLs may hold passwords)."""
     env = dict(os.environ)
     env.update(
         ACTION_SERVER_URL=settings.action_server_url,
         TRACKER_DB=str(settings.tracker_db_path),
+        TRACKER_STORE_URL=settings.tracker_db_url,
+        LOCK_STORE_URL=settings.lock_store_url,
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -38,50 +40,37 @@ def child_env(settings: Settings) -> dict:
     return env
 
 
-def server_commands(settings: Settings, model: Path, shell: bool = False) -> list[list[str]]:
-    rasa = str(Path(sys.executable).with_name("rasa"))
-    if shell:
-        return [
-            [rasa, "run", "actions", "--port", str(settings.action_port), "--actions", "actions"],
-            [
-                rasa,
-                "shell",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(ROOT / "endpoints.yml"),
-                "--port",
-                str(settings.rasa_port),
-            ],
-        ]
+def action_command(port: int) -> list[str]:
+    return [str(Path(sys.executable).with_name("rasa")), "run", "actions", "--port", str(port), "--actions", "actions"]
+
+
+def rasa_command(settings: Settings, model: Path, port: int) -> list[str]:
     return [
-        [
-            rasa,
-            "run",
-            "actions",
-            "--port",
-            str(settings.action_port),
-            "--actions",
-            "actions",
-        ],
-        [
-            rasa,
-            "run",
-            "--enable-api",
-            "--auth-token",
-            settings.rasa_api_token,
-            "--port",
-            str(settings.rasa_port),
-            "--model",
-            str(model),
-            "--endpoints",
-            str(ROOT / "endpoints.yml"),
-            "--credentials",
-            str(ROOT / "credentials.yml"),
-            "--cors",
-            *settings.allowed_origins,
-        ],
+        str(Path(sys.executable).with_name("rasa")),
+        "run",
+        "--enable-api",
+        "--auth-token",
+        settings.rasa_api_token,
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--endpoints",
+        str(ROOT / "endpoints.yml"),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--cors",
+        *settings.allowed_origins,
     ]
+
+
+def server_commands(settings: Settings, model: Path, shell: bool = False) -> list[list[str]]:
+    """[action server, Rasa server] on the ports of `settings`; with `shell`, Rasa's terminal chat instead."""
+    if shell:
+        rasa = str(Path(sys.executable).with_name("rasa"))
+        shell_cmd = [rasa, "shell", "--model", str(model), "--endpoints", str(ROOT / "endpoints.yml")]
+        return [action_command(settings.action_port), shell_cmd + ["--port", str(settings.rasa_port)]]
+    return [action_command(settings.action_port), rasa_command(settings, model, settings.rasa_port)]
 
 
 def free_port() -> int:

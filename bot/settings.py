@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,9 @@ KEYS = frozenset(
         "RASA_API_TOKEN",
         "DATABASE_URL",
         "TRACKER_DB",
+        "TRACKER_STORE_URL",
+        "LOCK_STORE_URL",
+        "FORWARDED_PROXIES",
         "CONTENT_FILE",
         "RASA_PORT",
         "ACTION_PORT",
@@ -61,11 +65,14 @@ class Settings:
     secret_key: str = ""
     counsellor_session_minutes: int = 30
     secure_cookies: bool = True
+    tracker_store: str = ""  # TRACKER_STORE_URL as given; empty = the SQLite file at tracker_db_path
+    lock_store_url: str = ""  # empty = Rasa's in-memory lock store (one Rasa server only)
+    forwarded_proxies: int = 0  # proxies in front of the web server whose X-Forwarded-For is trusted
 
     @property
     def tracker_db_url(self) -> str:
-        """SQLAlchemy URL of Rasa's tracker store, for deleting and purging conversations."""
-        return f"sqlite:///{self.tracker_db_path}"
+        """SQLAlchemy URL of Rasa's tracker store (Rasa's own, and ours for deleting and purging conversations)."""
+        return self.tracker_store or f"sqlite:///{self.tracker_db_path}"
 
 
 def _int(values: dict, key: str, default: int, minimum: int = 0) -> int:
@@ -105,6 +112,29 @@ def _origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+def _sql_url(values: dict, key: str) -> str:
+    """An SQLAlchemy URL, or empty; checked here so a typo stops the start-up with its name."""
+    raw = (values.get(key) or "").strip()
+    if not raw:
+        return ""
+    try:
+        url = make_url(raw)
+    except Exception as exc:  # sqlalchemy raises ArgumentError; never echo the URL (it may hold a password)
+        raise SettingsError(f"{key} is not a database URL like postgresql://user@host:5432/name") from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql", "mysql"):
+        raise SettingsError(f"{key}: {url.get_backend_name()!r} databases are not supported")
+    return raw
+
+
+def _lock_url(values: dict, key: str) -> str:
+    raw = (values.get(key) or "").strip()
+    if raw:
+        scheme = raw.partition("://")[0]
+        if scheme not in ("redis", "rediss") or "://" not in raw:
+            raise SettingsError(f"{key} must be empty (one Rasa server) or like redis://127.0.0.1:6379/0")
+    return raw
+
+
 def load_settings(env_file: Path | None = None, overrides: dict | None = None) -> Settings:
     """Read `.env` (or `env_file`), then the process environment, then `overrides`; later wins."""
     values: dict = {}
@@ -137,6 +167,9 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
         secret_key=values.get("SECRET_KEY", ""),
         counsellor_session_minutes=_int(values, "COUNSELLOR_SESSION_MINUTES", 30, 1),
         secure_cookies=_bool(values, "SECURE_COOKIES", True),
+        tracker_store=_sql_url(values, "TRACKER_STORE_URL"),
+        lock_store_url=_lock_url(values, "LOCK_STORE_URL"),
+        forwarded_proxies=_int(values, "FORWARDED_PROXIES", 0, 0),
     )
 
 

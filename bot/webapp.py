@@ -77,6 +77,9 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     app = Sanic(name, configure_logging=False)
     app.config.ACCESS_LOG = False
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    # Behind a balancer or TLS proxy, the client is the address it forwards (FORWARDED_PROXIES of them).
+    if settings.forwarded_proxies:
+        app.config.PROXIES_COUNT = settings.forwarded_proxies
     files = {route: ((STATIC / filename).read_bytes(), kind) for route, (filename, kind) in FILES.items()}
     allowed_origins = set(settings.allowed_origins)
     engine = make_engine(settings.tracker_db_url)

@@ -11,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from components.tracker_store import LeanSQLTrackerStore
+from tests.services import fresh_postgres_database
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
 
@@ -19,13 +20,31 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-@pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "rasa.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """The tracker store's URL: a SQLite file, or a fresh PostgreSQL database (what replicas share)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'rasa.db'}"
+        return
+    url, drop = fresh_postgres_database()
+    yield url
+    drop()
 
 
 def lean(db, **kwargs):
-    return LeanSQLTrackerStore(DOMAIN, dialect="sqlite", db=db, **kwargs)
+    store = LeanSQLTrackerStore(DOMAIN, host=db, **kwargs)
+    STORES.append(store)
+    return store
+
+
+STORES: list = []
+
+
+@pytest.fixture(autouse=True)
+def close_stores():
+    yield
+    while STORES:
+        STORES.pop().engine.dispose()
 
 
 def conversation(store, sender="doc-1", turns=3):
@@ -43,7 +62,7 @@ def conversation(store, sender="doc-1", turns=3):
 def test_the_rows_and_the_tracker_are_the_ones_rasa_would_have(db):
     conversation(lean(db))
     ours = run(lean(db).retrieve("doc-1"))
-    rasas = run(SQLTrackerStore(DOMAIN, dialect="sqlite", db=db).retrieve("doc-1"))
+    rasas = run(SQLTrackerStore(DOMAIN, host=db).retrieve("doc-1"))
     assert ours.current_state() == rasas.current_state()
     assert len(ours.events) == 1 + 3 * 3
 

@@ -1,7 +1,6 @@
 """Every storage test runs twice: on a fresh SQLite file and on a fresh PostgreSQL database (this machine's
 server, 127.0.0.1:5432, trust auth; TEST_POSTGRES_URL overrides it). Both are built by the migrations."""
 
-import os
 import secrets
 
 import pytest
@@ -10,29 +9,7 @@ import sqlalchemy as sa
 from bot.counsellors import Counsellors
 from bot.migrate import upgrade
 from bot.storage import Storage
-
-POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def fresh_postgres_database() -> tuple[str, callable]:
-    name = "ds_test_" + secrets.token_hex(6)
-    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is needed for the storage tests ({POSTGRES}): {exc.orig}")
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(
-                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
-            )
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-    return POSTGRES.rsplit("/", 1)[0] + "/" + name, drop
+from tests.services import fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -23,7 +23,7 @@ from bot.migrate import upgrade
 from bot.settings import ROOT, load_settings
 from bot.storage import Storage
 from bot.webapp import create_app
-from tests.storage.conftest import fresh_postgres_database
+from tests.services import fresh_postgres_database
 
 PASSWORD = "a long enough passphrase"
 CONTENT = content_from(str(ROOT / "bot" / "content" / "no.yml"))

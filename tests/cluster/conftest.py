@@ -1,0 +1,77 @@
+"""A real cluster on this machine for the tests: two Rasa replicas and an action server behind nginx, one
+PostgreSQL tracker store and one Redis lock store (bot/cluster.py, as `make cluster` starts it)."""
+
+import json
+import os
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.cluster import Cluster, find_nginx
+from bot.launch import free_port
+from bot.settings import load_settings
+from tests.services import REDIS, fresh_postgres_database, redis_or_fail
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "doctor-support.tar.gz"
+VIGNETTES = ROOT.parent / "shared" / "eval" / "vignettes-dev.json"
+
+
+class TestCluster(Cluster):
+    __test__ = False
+
+    def say(self, url: str, sender: str, text: str) -> list:
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"[]")
+
+    def tracker(self, sender: str, url: str | None = None) -> dict:
+        address = f"{url or self.balancer_url}/conversations/{sender}/tracker?token={self.settings.rasa_api_token}"
+        with urllib.request.urlopen(address, timeout=30) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    if find_nginx() is None:
+        pytest.fail("nginx is needed: `make cluster-setup` installs it")
+    redis_or_fail()
+    tracker_url, drop_tracker = fresh_postgres_database()
+    database_url, drop_database = fresh_postgres_database()
+    web_port = free_port()
+    settings = load_settings(
+        overrides={
+            "RASA_API_TOKEN": "cluster-" + os.urandom(8).hex(),
+            "SECRET_KEY": "cluster-" + os.urandom(16).hex(),
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": str(free_port()),
+            "WEB_PORT": str(web_port),
+            "ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port}",
+            "TRACKER_STORE_URL": tracker_url,
+            "LOCK_STORE_URL": REDIS,
+            "DATABASE_URL": database_url,
+        }
+    )
+    running = TestCluster(
+        settings, MODEL, tmp_path_factory.mktemp("cluster"), [free_port(), free_port()], [free_port()]
+    )
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        drop_tracker()
+        drop_database()
+
+
+@pytest.fixture(scope="session")
+def personas():
+    if not VIGNETTES.exists():
+        pytest.fail(f"the dev vignettes are needed at {VIGNETTES}")
+    return [p for p in json.loads(VIGNETTES.read_text()) if not p.get("crisis")]
