@@ -3,6 +3,8 @@ SHELL := /bin/bash
 export PYTHONWARNINGS := ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
+# Rasa's usage reports are off: nothing about this service leaves the machine.
+export RASA_TELEMETRY_ENABLED := false
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -98,8 +100,10 @@ counsellor: $(VENV)/.installed .env secret-key
 purge: $(VENV)/.installed .env secret-key
 	$(PY) -m bot.retention
 
-bench: $(VENV)/.installed .env $(MODEL)
-	$(PY) bench/bench.py --model $(MODEL)
+# Side by side (bench/bench.py): this pipeline, Rasa's default pipeline, 1 and 2 replicas behind nginx.
+bench: $(VENV)/.installed .env $(MODEL) cluster-setup
+	mkdir -p var
+	$(PY) bench/bench.py --model $(MODEL) --json var/bench.json --markdown var/bench.md
 
 lock: $(VENV)/.installed
 	$(PY) -m pip freeze --exclude-editable > requirements.txt

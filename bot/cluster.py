@@ -33,7 +33,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.launch import DEFAULT_MODEL, action_command, child_env, rasa_command, wait_until_ready
-from bot.migrate import upgrade
+from bot.migrate import create_tracker_tables, upgrade
 from bot.settings import ROOT, Settings, get_settings, load_settings
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
@@ -64,17 +64,6 @@ def ensure_postgres_database(url: str) -> None:
                 connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     finally:
         admin.dispose()
-
-
-def create_tracker_tables(url: str) -> None:
-    """Rasa's `events` table, made once before the replicas start (so they do not race to make it)."""
-    from rasa.core.tracker_store import SQLTrackerStore
-
-    engine = sa.create_engine(url)
-    try:
-        SQLTrackerStore.Base.metadata.create_all(engine)
-    finally:
-        engine.dispose()
 
 
 def nginx_config(folder: Path, rasa_port: int, replicas: list[int], action_port: int, actions: list[int]) -> str:

@@ -1,6 +1,6 @@
 """Start the Rasa server and the action server together; Ctrl-C (or SIGTERM) stops both.
 
-    python -m bot.launch [--model models/doctor-support.tar.gz] [--shell]
+    python -m bot.launch [--model models/doctor-support.tar.gz] [--shell] [--role rasa|actions|web]
 
 With --shell, Rasa's interactive shell takes the place of the Rasa server (to chat in the terminal).
 
@@ -35,6 +35,7 @@ def child_env(settings: Settings) -> dict:
         LOCK_STORE_URL=settings.lock_store_url,
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         TF_CPP_MIN_LOG_LEVEL="3",
+        RASA_TELEMETRY_ENABLED="false",  # Rasa's usage reports: nothing leaves the machine
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
     return env
@@ -73,6 +74,30 @@ def server_commands(settings: Settings, model: Path, shell: bool = False) -> lis
     return [action_command(settings.action_port), rasa_command(settings, model, settings.rasa_port)]
 
 
+ROLES = ("rasa", "actions", "web")
+
+
+def run_role(role: str, settings: Settings, model: Path) -> int:
+    """Become one of the servers (exec, so signals reach it directly), with the environment `make run` gives."""
+    if role in ("rasa", "web") and not settings.rasa_api_token:
+        print("RASA_API_TOKEN is empty", file=sys.stderr)
+        return 2
+    if role == "web" and not settings.secret_key:
+        print("SECRET_KEY is empty", file=sys.stderr)
+        return 2
+    if role == "rasa" and not model.exists():
+        print(f"no trained model at {model}", file=sys.stderr)
+        return 2
+    command = {
+        "rasa": lambda: rasa_command(settings, model, settings.rasa_port),
+        "actions": lambda: action_command(settings.action_port),
+        "web": lambda: [sys.executable, "-m", "bot.webapp"],
+    }[role]()
+    os.chdir(ROOT)
+    os.execvpe(command[0], command, child_env(settings))
+    return 0  # not reached
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface (tests and the benchmark start servers on them)."""
     with socket.socket() as s:
@@ -97,8 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving HTTP")
+    parser.add_argument(
+        "--role",
+        choices=("all", *ROLES),
+        default="all",
+        help="one server only, in place of this process (a container's entry point: docs/deploy.md)",
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
+    if args.role != "all":
+        return run_role(args.role, settings, args.model)
     if not settings.rasa_api_token:
         print(
             "RASA_API_TOKEN is empty: run `make .env` or set it in .env",

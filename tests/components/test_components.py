@@ -1,5 +1,6 @@
 """The NLU safety net component, the crisis policy and the Rasa speed-ups."""
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -93,3 +94,90 @@ def test_otherwise_the_crisis_policy_leaves_the_choice_to_the_rules():
     policy = crisis_policy()
     assert policy.next_action(tracker_after("inform")) is None
     assert policy.next_action(tracker_after("crisis_disclosure", loop=None)) is None
+
+
+def test_calls_to_the_action_server_reuse_one_connection():
+    """Rasa opened a new session and connection per action call; ours keeps one per endpoint and event loop."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    speedups.apply()
+    peers: list = []
+
+    async def handler(request):
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"seen": await request.json()})
+
+    async def scenario():
+        app = web.Application()
+        app.router.add_post("/webhook", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "1"})
+        try:
+            replies = [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
+        finally:
+            await endpoint._kept_session.close()
+            await runner.cleanup()
+        return replies
+
+    replies = asyncio.run(scenario())
+    assert [r["seen"]["n"] for r in replies] == [0, 1, 2]
+    assert len(set(peers)) == 1, "one TCP connection for all three calls"
+
+
+def test_the_graph_runs_without_dask_and_gives_what_dask_gives():
+    """Our graph runner and Rasa's dask runner, on the trained model: the same intents, the same confidences."""
+    import asyncio
+
+    from rasa.core.agent import load_agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    model = Path(__file__).resolve().parents[2] / "models" / "doctor-support.tar.gz"
+    if not model.exists():
+        pytest.skip("no trained model yet (make train)")
+    speedups.apply()
+    agent = asyncio.run(load_agent(model_path=str(model)))
+    texts = ["hi", "start the self-assessment", "I sleep badly", "skip", "why do you ask?", "I want to die", "?"]
+    ours = [asyncio.run(agent.parse_message(text)) for text in texts]
+    try:
+        DaskGraphRunner.run = speedups._original_graph_run
+        dasks = [asyncio.run(agent.parse_message(text)) for text in texts]
+    finally:
+        DaskGraphRunner.run = speedups._run_graph
+    for mine, theirs in zip(ours, dasks, strict=True):
+        assert mine["intent"] == theirs["intent"]
+        assert mine["intent_ranking"] == theirs["intent_ranking"]
+
+
+def test_skops_finds_the_same_module_for_each_ufunc_as_it_did(tmp_path):
+    """The quick `whichmodule` against skops's own, loaded from its file (so unpatched)."""
+    import importlib.util
+
+    import numpy as np
+    import scipy.special
+
+    speedups.apply()
+    source = Path(importlib.util.find_spec("skops").origin).parent / "io" / "_utils.py"
+    spec = importlib.util.spec_from_file_location("skops.io._utils_as_shipped", source)
+    shipped = importlib.util.module_from_spec(spec)
+    shipped.__package__ = "skops.io"
+    sys.modules[spec.name] = shipped  # its dataclasses look themselves up there
+    try:
+        spec.loader.exec_module(shipped)
+    finally:
+        del sys.modules[spec.name]
+    ufuncs = [getattr(np, n) for n in dir(np) if isinstance(getattr(np, n), np.ufunc)][:40]
+    ufuncs += [
+        getattr(scipy.special, n) for n in dir(scipy.special) if isinstance(getattr(scipy.special, n), np.ufunc)
+    ][:40]
+    assert len(ufuncs) == 80
+    for ufunc in ufuncs:
+        assert speedups._skops_whichmodule(ufunc, ufunc.__name__) == shipped.whichmodule(ufunc, ufunc.__name__)
+    assert speedups._skops_whichmodule(object(), "no_such_name_anywhere") == "__main__"
+    assert speedups._skops_whichmodule(np.add, "core.umath.add") == shipped.whichmodule(np.add, "core.umath.add")
