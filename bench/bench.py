@@ -227,22 +227,9 @@ def train_default_model() -> float | None:
 
 
 def fresh_postgres_database() -> tuple[str, callable]:
-    import sqlalchemy as sa
+    from bot.cluster import scratch_postgres_database
 
-    name = "ds_bench_" + secrets.token_hex(6)
-    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(
-                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
-            )
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-    return POSTGRES.rsplit("/", 1)[0] + "/" + name, drop
+    return scratch_postgres_database(POSTGRES, "ds_bench_")
 
 
 class Single:

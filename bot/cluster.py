@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +66,28 @@ def ensure_postgres_database(url: str) -> None:
                 connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     finally:
         admin.dispose()
+
+
+def scratch_postgres_database(server_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the server of `server_url` (tests, benchmarks), and a function that drops it."""
+    name = prefix + secrets.token_hex(6)
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except Exception:
+        admin.dispose()
+        raise
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(
+                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
+            )
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+    return str(sa.engine.make_url(server_url).set(database=name)), drop
 
 
 def nginx_config(folder: Path, rasa_port: int, replicas: list[int], action_port: int, actions: list[int]) -> str:

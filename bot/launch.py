@@ -46,8 +46,11 @@ def action_command(port: int) -> list[str]:
 
 
 def rasa_command(settings: Settings, model: Path, port: int) -> list[str]:
+    """`rasa run`, through components/rasa_server.py: TensorFlow is not loaded for a model that needs none."""
     return [
-        str(Path(sys.executable).with_name("rasa")),
+        sys.executable,
+        "-m",
+        "components.rasa_server",
         "run",
         "--enable-api",
         "--auth-token",
