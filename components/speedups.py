@@ -4,7 +4,7 @@ Each keeps Rasa's behaviour and only stops it from redoing the same work on ever
 
 1. Rasa checks every action-server response with `jsonschema.validate`, which re-checks the JSON schema
 itself against its meta-schema on every call: 45 % of the Rasa server's CPU time in a form turn, seen with
-py-spy (bench/README.md). Here the response is validated against the same schema with a validator
+py-spy (docs/performance.md). Here the response is validated against the same schema with a validator
 built once, so every response is still checked and a bad one still raises `ValidationError`.
 
 2. Rasa looks up the class of every stored event, for every message, by walking all subclasses of `Event`

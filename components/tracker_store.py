@@ -12,8 +12,9 @@ a time; with SQLite it also opens and closes a connection for each query. This s
 - reads only the event data column, and writes the new events in one statement, knowing how many it read;
 - pools SQLite connections.
 
-A tracker the store did not build itself (a new conversation, a whole-history read) is saved the way
-Rasa saves it, and never kept. Measured in bench/README.md.
+A new conversation (no rows yet) is written the same way, all its events in one statement. Any other
+tracker the store did not build itself (a whole-history read) is saved the way Rasa saves it, and never
+kept. Measured in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = getattr(tracker, _STORED, None)
         self.forget(tracker.sender_id)
+        if stored is None and self._stamp(tracker.sender_id)[0] == 0:
+            stored = 0  # a new conversation: all its events are new, as Rasa's own save would find
         if stored is None or stored > len(tracker.events):
             await super().save(tracker)
             return

@@ -119,3 +119,31 @@ def test_a_whole_history_read_is_never_kept(db):
     full = run(store.retrieve_full_tracker("doc-1"))
     run(store.save(full))
     assert "doc-1" not in store._kept
+
+
+def test_a_new_conversation_is_written_in_the_rows_rasa_writes(db, tmp_path):
+    import sqlalchemy as sa
+
+    events = [
+        ActionExecuted("action_session_start", timestamp=1.0),
+        ActionExecuted("action_listen", timestamp=2.0),
+        UserUttered("first words", {"name": "greet", "confidence": 1.0}, timestamp=3.0),
+        SlotSet("workload", "heavy", timestamp=4.0),
+    ]
+    ours = lean(db)
+    run(ours.save(DialogueStateTracker.from_events("new-1", events, DOMAIN.slots)))
+    assert "new-1" in ours._kept, "written by the quick path, and kept"
+    rasa_db = f"sqlite:///{tmp_path / 'rasa-own.db'}"
+    rasas = SQLTrackerStore(DOMAIN, host=rasa_db)
+    run(rasas.save(DialogueStateTracker.from_events("new-1", events, DOMAIN.slots)))
+    columns = "sender_id, type_name, timestamp, intent_name, action_name, data"
+
+    def rows(url):
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            found = [tuple(r) for r in connection.execute(sa.text(f"SELECT {columns} FROM events ORDER BY id"))]
+        engine.dispose()
+        return found
+
+    assert rows(db) == rows(rasa_db)
+    assert len(rows(db)) == 4
