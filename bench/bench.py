@@ -176,11 +176,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def model_load_seconds(model: Path) -> dict:
-    """Import time and model load time of a fresh process (what each replica pays before it can answer)."""
+def model_load_seconds(model: Path, plain_rasa: bool = False) -> dict:
+    """Import time and model load time of a fresh process, loaded the way its server loads it: through
+    components/rasa_server.py (no TensorFlow when the model needs none), or plain Rasa for the default."""
     script = (
         "import asyncio, sys, time\n"
         "t0 = time.perf_counter()\n"
+        "from components import rasa_server\n"
+        "from pathlib import Path\n"
+        "if sys.argv[2] != 'plain' and not rasa_server.needs_tensorflow(Path(sys.argv[1])):\n"
+        "    rasa_server.use_stand_ins()\n"
         "from rasa.core.agent import load_agent\n"
         "t1 = time.perf_counter()\n"
         "agent = asyncio.run(load_agent(model_path=sys.argv[1]))\n"
@@ -188,7 +193,7 @@ def model_load_seconds(model: Path) -> dict:
         "print(round(t1 - t0, 1), round(time.perf_counter() - t1, 1))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", script, str(model)],
+        [sys.executable, "-c", script, str(model), "plain" if plain_rasa else "server"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"},
         capture_output=True,
@@ -235,7 +240,8 @@ def fresh_postgres_database() -> tuple[str, callable]:
 class Single:
     """One Rasa server and one action server, as `make run` starts them, on a throw-away SQLite tracker store."""
 
-    def __init__(self, model: Path, folder: Path):
+    def __init__(self, model: Path, folder: Path, plain_rasa: bool = False):
+        self.plain_rasa = plain_rasa  # Rasa's own `rasa run`, none of this project's start-up changes
         self.folder = folder
         self.settings = load_settings(
             overrides={
@@ -259,10 +265,10 @@ class Single:
 
         upgrade(self.settings.database_url)
         env = {**child_env(self.settings), "DATABASE_URL": self.settings.database_url}
-        for name, command in (
-            ("actions", action_command(self.settings.action_port)),
-            ("rasa-1", rasa_command(self.settings, self.model, self.settings.rasa_port)),
-        ):
+        rasa = rasa_command(self.settings, self.model, self.settings.rasa_port)
+        if self.plain_rasa:
+            rasa = [str(Path(sys.executable).with_name("rasa")), *rasa[rasa.index("run") :]]
+        for name, command in (("actions", action_command(self.settings.action_port)), ("rasa-1", rasa)):
             with open(self.folder / f"{name}.log", "ab") as log:
                 self.processes[name] = subprocess.Popen(
                     command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -343,7 +349,7 @@ def measure(target, personas: list[dict], levels: list[int], model: Path) -> dic
         figures["peak_memory_mb"] = {name: peak_rss_mb(pid) for name, pid in target.pids().items()}
     finally:
         target.stop()
-    figures.update(model_load_seconds(model))
+    figures.update(model_load_seconds(model, plain_rasa=getattr(target, "plain_rasa", False)))
     return figures
 
 
@@ -431,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
             model = DEFAULT_MODEL if name == "default" else args.model
             print(f"{name}:", flush=True)
             if name in ("project", "default"):
-                target = Single(model, folder)
+                target = Single(model, folder, plain_rasa=name == "default")
             else:
                 target = ClusterTarget(model, folder, replicas=int(name.removeprefix("cluster")))
             results[name] = measure(target, personas, levels, model)

@@ -10,8 +10,11 @@ import threading
 import urllib.request
 
 from bench.bench import Doctor, question_matchers
+from bot.counsellors import Counsellors
 from bot.launch import free_port, wait_until_ready
+from bot.storage import Storage
 from bot.values import FORM_SLOTS
+from tests.storage.test_counsellor_web import PASSWORD, Browser
 
 CONTRACT_SLOTS = (*FORM_SLOTS, "help_category", "crisis")
 
@@ -102,6 +105,22 @@ def test_state_is_in_the_database_so_a_second_web_server_carries_on(cluster):
         tracker = cluster.tracker(doctor)
         assert tracker["slots"]["work_status"] is not None
         assert tracker["slots"]["requested_slot"] == "workload"
+
+        # A counsellor signed in through one web server is signed in on the other (sessions in the database).
+        storage = Storage(cluster.settings.database_url)
+        try:
+            Counsellors(storage, cluster.settings.secret_key).add("kari", PASSWORD)
+        finally:
+            storage.engine.dispose()
+        first = Browser(f"http://127.0.0.1:{cluster.settings.web_port}")
+        status, _, _ = first.sign_in()
+        assert status == 303
+        second_browser = Browser(f"http://127.0.0.1:{port}")
+        second_browser.cookies = dict(first.cookies)
+        status, _, body = second_browser.go("/counsellor")
+        assert status == 200 and "Look up a code" in body
+        status, _, _ = Browser(f"http://127.0.0.1:{port}").go("/counsellor")
+        assert status == 303, "without the cookie: the sign-in page"
     finally:
         second.terminate()
         second.wait(timeout=30)
