@@ -176,6 +176,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine, all cores (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 def model_load_seconds(model: Path, plain_rasa: bool = False) -> dict:
     """Import time and model load time of a fresh process, loaded the way its server loads it: through
     components/rasa_server.py (no TensorFlow when the model needs none), or plain Rasa for the default."""
@@ -337,7 +344,10 @@ def measure(target, personas: list[dict], levels: list[int], model: Path) -> dic
         for level in levels:
             pids = target.pids()
             cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            busy_before, total_before = machine_ticks()
             run = play(target.url, personas, level, ASSESSMENTS_PER_LEVEL.get(level, 2 * level))
+            busy_after, total_after = machine_ticks()
+            run["machine_busy_pct"] = round(100 * (busy_after - busy_before) / max(1, total_after - total_before))
             if run["turns"]:
                 run["cpu_ms_per_turn"] = {
                     name: round((cpu_seconds(pid) - cpu_before[name]) * 1000 / run["turns"], 1)
@@ -371,8 +381,8 @@ def ratio(a: dict | None, b: dict | None) -> str:
 
 def markdown(results: dict, levels: list[int]) -> str:
     lines = [
-        "| set-up | conversations | p50 | p95 | p99 | turns/s | errors | incomplete | Rasa CPU/turn |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| set-up | conversations | p50 | p95 | p99 | turns/s | errors | incomplete | Rasa CPU/turn | machine busy |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, figures in results.items():
         for run in figures["levels"]:
@@ -381,7 +391,7 @@ def markdown(results: dict, levels: list[int]) -> str:
             lines.append(
                 f"| {name} | {run['concurrency']} | {run.get('p50_ms', '–')} ms | {run.get('p95_ms', '–')} ms | "
                 f"{run.get('p99_ms', '–')} ms | {run.get('turns_per_s', 0)} | {run['errors']} | "
-                f"{run.get('incomplete', '–')} | {rasa_cpu:.1f} ms |"
+                f"{run.get('incomplete', '–')} | {rasa_cpu:.1f} ms | {run.get('machine_busy_pct', '–')} % |"
             )
     lines += ["", "| set-up | peak memory (MB) | start-up until answering | imports + model load (fresh process) |"]
     lines.append("|---|---|---|---|")
