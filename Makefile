@@ -57,7 +57,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check bot actions components tests bench
 	$(BIN)/ruff check bot actions components tests bench
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed $(MODEL)
 	$(PY) -m pytest -q tests/bot tests/actions tests/components tests/storage
 
 validate: $(VENV)/.installed

@@ -139,8 +139,7 @@ def test_the_graph_runs_without_dask_and_gives_what_dask_gives():
     from rasa.engine.runner.dask import DaskGraphRunner
 
     model = Path(__file__).resolve().parents[2] / "models" / "doctor-support.tar.gz"
-    if not model.exists():
-        pytest.skip("no trained model yet (make train)")
+    assert model.exists(), "no trained model: make train first (make test trains before the unit tests)"
     speedups.apply()
     agent = asyncio.run(load_agent(model_path=str(model)))
     texts = ["hi", "start the self-assessment", "I sleep badly", "skip", "why do you ask?", "I want to die", "?"]
