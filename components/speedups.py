@@ -19,7 +19,9 @@ the process; only a power cut can lose the last commits, which for a chat of at 
 (`EndpointConfig.request`: about 9 % of the server's time in py-spy, plus a connection set-up on both
 sides). Here each endpoint keeps one session per event loop, with the same headers, auth and timeout;
 idle connections are dropped after 2 s, before the action server's own 5 s keep-alive ends, so a
-request never goes out on a connection the other side is closing.
+request never goes out on a connection the other side is closing. The body (the whole conversation and
+the domain, ~70 kB by the end of an assessment) is encoded with ujson, which Rasa already installs:
+0.4 ms instead of 1.3 ms a call, the same JSON once parsed (tested).
 
 5. Rasa runs its model graph (NLU on every message, the policies twice a turn) through dask's scheduler,
 which for a graph of a dozen small nodes costs more than some of the nodes: about 10 % of the server's
@@ -39,12 +41,14 @@ from __future__ import annotations
 import asyncio
 import importlib.abc
 import importlib.machinery
+import json
 import sys
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 import aiohttp
+import ujson
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -108,6 +112,13 @@ class _Kept:
         return False
 
 
+def _encode_json(value: Any) -> str:
+    try:
+        return ujson.dumps(value, ensure_ascii=True, escape_forward_slashes=False)
+    except (OverflowError, TypeError, ValueError):  # what ujson refuses (NaN, odd types): the standard encoder
+        return json.dumps(value)
+
+
 def _kept_session(self: EndpointConfig) -> _Kept:
     loop = asyncio.get_running_loop()
     kept = self.__dict__.get("_kept_session")
@@ -118,6 +129,7 @@ def _kept_session(self: EndpointConfig) -> _Kept:
             auth=auth,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_IDLE_CONNECTIONS_SECONDS),
+            json_serialize=_encode_json,
         )
         self._kept_session, self._kept_session_loop = kept, loop
     return _Kept(kept)

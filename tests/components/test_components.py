@@ -1,5 +1,6 @@
 """The NLU safety net component, the crisis policy and the Rasa speed-ups."""
 
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -108,7 +109,8 @@ def test_calls_to_the_action_server_reuse_one_connection():
 
     async def handler(request):
         peers.append(request.transport.get_extra_info("peername"))
-        return web.json_response({"seen": await request.json()})
+        raw = await request.text()
+        return web.json_response({"seen": json.loads(raw, parse_constant=str)})
 
     async def scenario():
         app = web.Application()
@@ -120,15 +122,25 @@ def test_calls_to_the_action_server_reuse_one_connection():
         port = site._server.sockets[0].getsockname()[1]
         endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "1"})
         try:
-            replies = [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
+            replies = [await endpoint.request(json={"n": n, "sent": SENT}, method="post") for n in range(3)]
+            odd = await endpoint.request(json={"n": 3, "nan": float("nan")}, method="post")
         finally:
             await endpoint._kept_session.close()
             await runner.cleanup()
-        return replies
+        return replies, odd
 
-    replies = asyncio.run(scenario())
+    replies, odd = asyncio.run(scenario())
+    assert odd["seen"]["nan"] == "NaN", "what ujson refuses still goes, by the standard encoder"
     assert [r["seen"]["n"] for r in replies] == [0, 1, 2]
+    assert all(r["seen"]["sent"] == SENT for r in replies), "the body arrives as the standard encoder sends it"
     assert len(set(peers)) == 1, "one TCP connection for all three calls"
+
+
+SENT = {
+    "text": 'Jeg er så sliten 😔 </script> \\ "quoted" a/b',
+    "numbers": [0.1, 1e-7, 123456789.125, -0.0, 2**53, True, None],
+    "nested": {"events": [{"event": "slot", "value": ["høy", "lav"]}]},
+}
 
 
 def test_the_graph_runs_without_dask_and_gives_what_dask_gives():
