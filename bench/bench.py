@@ -299,22 +299,11 @@ class ClusterTarget:
     """N replicas behind nginx on fresh PostgreSQL databases and Redis (bot/cluster.py, as `make cluster`)."""
 
     def __init__(self, model: Path, folder: Path, replicas: int):
-        from bot.cluster import Cluster
+        from bot.cluster import Cluster, scratch_cluster_settings
 
         self.tracker_url, self._drop_tracker = fresh_postgres_database()
         self.database_url, self._drop_database = fresh_postgres_database()
-        settings = load_settings(
-            overrides={
-                "RASA_API_TOKEN": "bench-" + secrets.token_hex(8),
-                "SECRET_KEY": "bench-" + secrets.token_hex(8),
-                "RASA_PORT": str(free_port()),
-                "ACTION_PORT": str(free_port()),
-                "WEB_PORT": str(free_port()),
-                "TRACKER_STORE_URL": self.tracker_url,
-                "LOCK_STORE_URL": REDIS,
-                "DATABASE_URL": self.database_url,
-            }
-        )
+        settings = scratch_cluster_settings(self.tracker_url, self.database_url, REDIS)
         self.cluster = Cluster(
             settings, model, folder, [free_port() for _ in range(replicas)], [free_port()], with_web=False
         )

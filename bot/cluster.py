@@ -34,7 +34,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.launch import DEFAULT_MODEL, action_command, child_env, rasa_command, wait_until_ready
+from bot.launch import (
+    DEFAULT_MODEL,
+    ROLES,
+    action_command,
+    child_env,
+    free_port,
+    missing_secret,
+    rasa_command,
+    wait_until_ready,
+)
 from bot.migrate import create_tracker_tables, upgrade
 from bot.settings import ROOT, Settings, get_settings, load_settings
 
@@ -253,9 +262,9 @@ class Cluster:
         return {name: process.pid for name, process in self.processes.items() if process.poll() is None}
 
 
-def cluster_settings(replicas: int, overrides: dict | None = None) -> Settings:
+def cluster_settings() -> Settings:
     """The settings a cluster runs with: .env's, with PostgreSQL and Redis on this machine where .env has none."""
-    base = get_settings() if overrides is None else load_settings(overrides=overrides)
+    base = get_settings()
     extra = {}
     if not base.tracker_store:
         extra["TRACKER_STORE_URL"] = f"{LOCAL_POSTGRES}/doctor_support_cluster_conversations"
@@ -263,7 +272,25 @@ def cluster_settings(replicas: int, overrides: dict | None = None) -> Settings:
         extra["LOCK_STORE_URL"] = LOCAL_REDIS
     if base.database_url.startswith("sqlite"):
         extra["DATABASE_URL"] = f"{LOCAL_POSTGRES}/doctor_support_cluster"
-    return load_settings(overrides={**(overrides or {}), **extra}) if extra else base
+    return load_settings(overrides=extra) if extra else base
+
+
+def scratch_cluster_settings(tracker_url: str, database_url: str, lock_url: str) -> Settings:
+    """Settings for a throw-away cluster (tests, benchmark): fresh secrets and free ports on loopback."""
+    web_port = free_port()
+    return load_settings(
+        overrides={
+            "RASA_API_TOKEN": "scratch-" + secrets.token_hex(8),
+            "SECRET_KEY": "scratch-" + secrets.token_hex(16),
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": str(free_port()),
+            "WEB_PORT": str(web_port),
+            "ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port}",
+            "TRACKER_STORE_URL": tracker_url,
+            "LOCK_STORE_URL": lock_url,
+            "DATABASE_URL": database_url,
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,9 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.replicas < 1 or args.action_servers < 1:
         parser.error("at least one replica and one action server")
-    settings = cluster_settings(args.replicas)
-    if not settings.rasa_api_token or not settings.secret_key:
-        print("RASA_API_TOKEN and SECRET_KEY must be set: run `make .env`", file=sys.stderr)
+    settings = cluster_settings()
+    problem = missing_secret(settings, ROLES)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     if not args.model.exists():
         print(f"no trained model at {args.model}: run `make train`", file=sys.stderr)

@@ -80,13 +80,21 @@ def server_commands(settings: Settings, model: Path, shell: bool = False) -> lis
 ROLES = ("rasa", "actions", "web")
 
 
+def missing_secret(settings: Settings, roles: tuple[str, ...]) -> str | None:
+    """What stops these servers from starting safely: the Rasa API token (Rasa and the web server), the secret
+    key (the web server)."""
+    if {"rasa", "web"} & set(roles) and not settings.rasa_api_token:
+        return "RASA_API_TOKEN is empty: run `make .env` or set it in .env"
+    if "web" in roles and not settings.secret_key:
+        return "SECRET_KEY is empty: run `make .env` or set it in .env"
+    return None
+
+
 def run_role(role: str, settings: Settings, model: Path) -> int:
     """Become one of the servers (exec, so signals reach it directly), with the environment `make run` gives."""
-    if role in ("rasa", "web") and not settings.rasa_api_token:
-        print("RASA_API_TOKEN is empty", file=sys.stderr)
-        return 2
-    if role == "web" and not settings.secret_key:
-        print("SECRET_KEY is empty", file=sys.stderr)
+    problem = missing_secret(settings, (role,))
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     if role == "rasa" and not model.exists():
         print(f"no trained model at {model}", file=sys.stderr)
@@ -135,14 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     if args.role != "all":
         return run_role(args.role, settings, args.model)
-    if not settings.rasa_api_token:
-        print(
-            "RASA_API_TOKEN is empty: run `make .env` or set it in .env",
-            file=sys.stderr,
-        )
-        return 2
-    if not settings.secret_key:
-        print("SECRET_KEY is empty: run `make .env` or set it in .env", file=sys.stderr)
+    problem = missing_secret(settings, ROLES)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     upgrade(settings.database_url)  # before any server uses the database; replicas then find it ready
     if not args.model.exists():

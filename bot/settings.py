@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
@@ -126,12 +127,38 @@ def _sql_url(values: dict, key: str) -> str:
     return raw
 
 
+def parse_redis_url(url: str) -> dict:
+    """`redis://[user:password@]host[:port][/db]` (`rediss://` for TLS) as the keyword arguments of Rasa's
+    RedisLockStore; the messages name LOCK_STORE_URL and never show a password."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("redis", "rediss"):
+        raise SettingsError(
+            f"LOCK_STORE_URL must be empty (one Rasa server) or start with redis:// or rediss://, "
+            f"got {parts.scheme!r}://"
+        )
+    if not parts.hostname:
+        raise SettingsError("LOCK_STORE_URL has no host, e.g. redis://127.0.0.1:6379/0")
+    database = parts.path.strip("/") or "0"
+    if not database.isdigit():
+        raise SettingsError(f"LOCK_STORE_URL: the Redis database must be a number, got {database!r}")
+    try:
+        port = parts.port or 6379
+    except ValueError as exc:
+        raise SettingsError("LOCK_STORE_URL has a port that is not a number") from exc
+    return {
+        "host": parts.hostname,
+        "port": port,
+        "db": int(database),
+        "username": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "use_ssl": parts.scheme == "rediss",
+    }
+
+
 def _lock_url(values: dict, key: str) -> str:
     raw = (values.get(key) or "").strip()
     if raw:
-        scheme = raw.partition("://")[0]
-        if scheme not in ("redis", "rediss") or "://" not in raw:
-            raise SettingsError(f"{key} must be empty (one Rasa server) or like redis://127.0.0.1:6379/0")
+        parse_redis_url(raw)
     return raw
 
 

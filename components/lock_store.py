@@ -28,17 +28,18 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from rasa.core.constants import DEFAULT_LOCK_LIFETIME
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisLockStore
 
+from bot.settings import SettingsError, parse_redis_url
+
 DEFAULT_POLL_SECONDS = 0.02
 
 
-class LockStoreConfigError(ValueError):
-    """A lock store URL that cannot be used: raised at start-up, never a silent fallback."""
+# A lock store URL that cannot be used: raised at start-up, never a silent fallback.
+LockStoreConfigError = SettingsError
 
 
 class _QuickPoll:
@@ -122,26 +123,7 @@ def parse_lock_store_url(url: str | None) -> dict[str, Any] | None:
     url = (url or "").strip()
     if not url or url == "in_memory":
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss"):
-        raise LockStoreConfigError(f"LOCK_STORE_URL must start with redis:// or rediss://, got {parts.scheme!r}://")
-    if not parts.hostname:
-        raise LockStoreConfigError("LOCK_STORE_URL has no host, e.g. redis://127.0.0.1:6379/0")
-    database = parts.path.strip("/") or "0"
-    if not database.isdigit():
-        raise LockStoreConfigError(f"LOCK_STORE_URL: the Redis database must be a number, got {database!r}")
-    try:
-        port = parts.port or 6379
-    except ValueError as exc:
-        raise LockStoreConfigError("LOCK_STORE_URL has a port that is not a number") from exc
-    return {
-        "host": parts.hostname,
-        "port": port,
-        "db": int(database),
-        "username": unquote(parts.username) if parts.username else None,
-        "password": unquote(parts.password) if parts.password else None,
-        "use_ssl": parts.scheme == "rediss",
-    }
+    return parse_redis_url(url)
 
 
 class UrlLockStore:

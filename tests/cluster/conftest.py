@@ -2,15 +2,13 @@
 PostgreSQL tracker store and one Redis lock store (bot/cluster.py, as `make cluster` starts it)."""
 
 import json
-import os
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from bot.cluster import Cluster, find_nginx
+from bot.cluster import Cluster, find_nginx, scratch_cluster_settings
 from bot.launch import free_port
-from bot.settings import load_settings
 from tests.services import REDIS, fresh_postgres_database, redis_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,20 +42,7 @@ def cluster(tmp_path_factory):
     redis_or_fail()
     tracker_url, drop_tracker = fresh_postgres_database()
     database_url, drop_database = fresh_postgres_database()
-    web_port = free_port()
-    settings = load_settings(
-        overrides={
-            "RASA_API_TOKEN": "cluster-" + os.urandom(8).hex(),
-            "SECRET_KEY": "cluster-" + os.urandom(16).hex(),
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": str(free_port()),
-            "WEB_PORT": str(web_port),
-            "ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port}",
-            "TRACKER_STORE_URL": tracker_url,
-            "LOCK_STORE_URL": REDIS,
-            "DATABASE_URL": database_url,
-        }
-    )
+    settings = scratch_cluster_settings(tracker_url, database_url, REDIS)
     running = TestCluster(
         settings, MODEL, tmp_path_factory.mktemp("cluster"), [free_port(), free_port()], [free_port()]
     )
