@@ -14,7 +14,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e bench lock clean migrate counsellor secret-key
+.PHONY: cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench lock clean migrate counsellor secret-key
 
 run: $(VENV)/.installed .env secret-key $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
@@ -23,7 +23,7 @@ run: $(VENV)/.installed .env secret-key $(MODEL)
 shell: $(VENV)/.installed .env secret-key $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL) --shell
 
-test: $(VENV)/.installed .env secret-key lint unit validate $(MODEL) core-test browser-setup cluster-setup e2e
+test: $(VENV)/.installed .env secret-key lint unit validate $(MODEL) core-test browser-setup cluster-setup e2e soak-short
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11)"; exit 1; }
@@ -76,6 +76,15 @@ browser-setup:
 
 e2e: $(MODEL) .env secret-key browser-setup cluster-setup
 	$(PY) -m pytest -q tests/e2e tests/cluster
+
+# 50 conversations at once for 10 minutes through the web server (bench/soak.py): p95 and memory over time,
+# figures in docs/reliability.md. `make test` runs the same for 2 minutes, with a looser memory check.
+soak: $(VENV)/.installed .env $(MODEL)
+	mkdir -p var
+	$(PY) bench/soak.py --minutes 10 --conversations 50 --json var/soak.json --markdown var/soak.md
+
+soak-short: $(VENV)/.installed .env $(MODEL)
+	$(PY) bench/soak.py --minutes 2 --conversations 50 --sample 5 --growth 0.25
 
 # N Rasa replicas (REPLICAS=2) and M action servers (ACTION_SERVERS=1) behind nginx, on this machine's
 # PostgreSQL and Redis unless .env names others (bot/cluster.py, docs/deploy.md).

@@ -161,14 +161,19 @@ def play(url: str, personas: list[dict], concurrency: int, assessments: int) -> 
     }
 
 
-def peak_rss_mb(pid: int) -> float | None:
+def status_mb(pid: int, key: str) -> float | None:
+    """A memory figure of /proc/<pid>/status (VmHWM: peak resident, VmRSS: resident now) in MB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(key + ":"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         return None
     return None
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    return status_mb(pid, "VmHWM")
 
 
 def cpu_seconds(pid: int) -> float:

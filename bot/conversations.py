@@ -6,6 +6,8 @@ import re
 
 import sqlalchemy as sa
 
+from bot.storage import erase_deleted
+
 # Conversation ids are made by the widget: random, URL-safe, long enough not to be guessed.
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -21,5 +23,8 @@ def delete_conversation(engine: sa.engine.Engine, conversation_id: str) -> int:
     with engine.begin() as connection:
         if not sa.inspect(connection).has_table("events"):
             return 0
-        result = connection.execute(sa.text("DELETE FROM events WHERE sender_id = :sid"), {"sid": conversation_id})
-        return result.rowcount or 0
+        deleted = connection.execute(
+            sa.text("DELETE FROM events WHERE sender_id = :sid"), {"sid": conversation_id}
+        ).rowcount
+    erase_deleted(engine)
+    return deleted or 0

@@ -33,6 +33,7 @@ def child_env(settings: Settings) -> dict:
         TRACKER_DB=str(settings.tracker_db_path),
         TRACKER_STORE_URL=settings.tracker_db_url,
         LOCK_STORE_URL=settings.lock_store_url,
+        TRACKER_COMPACT_AFTER_EVENTS=str(settings.tracker_compact_after_events),
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         TF_CPP_MIN_LOG_LEVEL="3",
         RASA_TELEMETRY_ENABLED="false",  # Rasa's usage reports: nothing leaves the machine

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from bot.counsellors import Counsellors
 from bot.migrate import upgrade
 from bot.settings import Settings, get_settings
-from bot.storage import Storage, make_engine
+from bot.storage import Storage, erase_deleted, make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,8 @@ def purge_conversations(engine: sa.engine.Engine, older_than: timedelta, now: fl
                 sa.bindparam("ids", expanding=True)
             )
             events += connection.execute(statement, {"ids": chunk}).rowcount or 0
+    if stale:
+        erase_deleted(engine)
     return len(stale), events
 
 

@@ -31,6 +31,10 @@ KEYS = frozenset(
         "RASA_PORT",
         "ACTION_PORT",
         "ACTION_SERVER_URL",
+        "ACTION_TIMEOUT_SECONDS",
+        "MESSAGES_PER_MINUTE",
+        "TRACKER_COMPACT_AFTER_EVENTS",
+        "MESSAGES_PER_MINUTE_PER_ADDRESS",
         "CONVERSATION_RETENTION_HOURS",
         "HANDOFF_RETENTION_DAYS",
         "LOG_LEVEL",
@@ -69,6 +73,10 @@ class Settings:
     tracker_store: str = ""  # TRACKER_STORE_URL as given; empty = the SQLite file at tracker_db_path
     lock_store_url: str = ""  # empty = Rasa's in-memory lock store (one Rasa server only)
     forwarded_proxies: int = 0  # proxies in front of the web server whose X-Forwarded-For is trusted
+    action_timeout_seconds: int = 10  # a slower action server gets the doctor an apology and the helplines
+    tracker_compact_after_events: int = 400  # a longer session is rewritten compactly (components/tracker_store.py)
+    messages_per_minute: int = 30  # per conversation, at the web server (bot/ratelimit.py)
+    messages_per_minute_per_address: int = 600  # per client address: a hospital's doctors may share one
 
     @property
     def tracker_db_url(self) -> str:
@@ -197,6 +205,10 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
         tracker_store=_sql_url(values, "TRACKER_STORE_URL"),
         lock_store_url=_lock_url(values, "LOCK_STORE_URL"),
         forwarded_proxies=_int(values, "FORWARDED_PROXIES", 0, 0),
+        action_timeout_seconds=_int(values, "ACTION_TIMEOUT_SECONDS", 10, 1),
+        messages_per_minute=_int(values, "MESSAGES_PER_MINUTE", 30, 1),
+        tracker_compact_after_events=_int(values, "TRACKER_COMPACT_AFTER_EVENTS", 400, 20),
+        messages_per_minute_per_address=_int(values, "MESSAGES_PER_MINUTE_PER_ADDRESS", 600, 1),
     )
 
 

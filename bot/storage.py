@@ -30,6 +30,19 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def erase_deleted(engine: Engine) -> None:
+    """After a deletion of a doctor's words on SQLite: move every page out of the write-ahead log and empty it.
+
+    The log keeps the pages as they were before the deletion until a checkpoint; TRUNCATE leaves it empty. A
+    reader still holding an old snapshot makes the checkpoint incomplete; the next deletion or purge repeats it.
+    PostgreSQL frees deleted rows at its next (auto)vacuum.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def make_engine(database_url: str) -> Engine:
     """An engine for our database, and for deleting conversations in Rasa's tracker store."""
     engine = create_engine(database_url, future=True, pool_pre_ping=True)
@@ -40,6 +53,9 @@ def make_engine(database_url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
+            # Deleted rows (a doctor's words, past retention or deleted at their request) are overwritten with
+            # zeros, not left readable in the file's free pages.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
     return engine

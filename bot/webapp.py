@@ -18,13 +18,14 @@ from pathlib import Path
 
 import aiohttp
 from sanic import Sanic, response
-from sanic.exceptions import InvalidUsage
+from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
 from bot import counsellor_web
 from bot.content import content_from
 from bot.conversations import delete_conversation, is_conversation_id
 from bot.counsellors import Counsellors
+from bot.ratelimit import RateLimiter
 from bot.retention import purge
 from bot.settings import Settings, get_settings
 from bot.storage import Storage, make_engine
@@ -46,6 +47,11 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cache-Control": "no-store",
+}
+ERROR_TEXT = {
+    404: "There is nothing here.",
+    405: "That method is not allowed here.",
+    413: "The request is too large.",
 }
 FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -72,6 +78,13 @@ def _bot_messages(replies: list) -> list[dict]:
     return shown
 
 
+def _error(request: Request, status: int, message: str):
+    """JSON for the API, plain text for pages: a short message, never a trace."""
+    if request.path.startswith("/api/"):
+        return response.json({"error": message}, status=status)
+    return response.text(message, status=status)
+
+
 def create_app(settings: Settings | None = None, name: str = "doctor_support_web") -> Sanic:
     settings = settings or get_settings()
     app = Sanic(name, configure_logging=False)
@@ -88,6 +101,8 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
         storage, settings.secret_key, settings.counsellor_session_minutes, settings.audit_retention_days
     )
     counsellor_web.register(app, storage, accounts, content_from(str(settings.content_file)), settings.secure_cookies)
+    per_conversation = RateLimiter(settings.messages_per_minute)
+    per_address = RateLimiter(settings.messages_per_minute_per_address)
 
     @app.listener("before_server_start")
     async def open_client(app_: Sanic, _loop) -> None:
@@ -137,6 +152,13 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
             return response.json({"error": "The message is empty."}, status=400)
         if len(text) > MAX_MESSAGE_CHARS:
             return response.json({"error": f"Please keep a message under {MAX_MESSAGE_CHARS} characters."}, status=413)
+        for limiter, key in ((per_conversation, body["sender"]), (per_address, request.remote_addr or request.ip)):
+            if not limiter.allow(key):
+                return response.json(
+                    {"error": "Messages are coming faster than I can read them. Please wait a few seconds."},
+                    status=429,
+                    headers={"Retry-After": str(limiter.retry_after(key))},
+                )
         try:
             async with request.app.ctx.rasa.post(
                 f"{settings.rasa_url}/webhooks/rest/webhook", json={"sender": body["sender"], "message": text}
@@ -159,6 +181,19 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     @app.route("/api/<path:path>", methods=["OPTIONS"])
     async def preflight(_request: Request, path: str):
         return response.empty(status=204)
+
+    @app.exception(SanicException)
+    async def http_error(request: Request, exc: SanicException):
+        """Sanic's own refusals (404, 405, 413, a malformed request) as a short JSON message, never a trace."""
+        status = getattr(exc, "status_code", 500) or 500
+        if status >= 500:
+            return server_error(request, exc)
+        return _error(request, status, ERROR_TEXT.get(status, "The request was not understood."))
+
+    @app.exception(Exception)
+    def server_error(request: Request, exc: Exception):
+        logger.error("request failed: %s", type(exc).__name__)
+        return _error(request, 500, "Something went wrong on our side. In acute danger call 113.")
 
     @app.middleware("response")
     async def headers(request: Request, resp) -> None:

@@ -38,6 +38,7 @@
       deleteFailed: "The conversation could not be deleted on the server just now. Please try again.",
       retry: "Try again",
       failed: "Your message was not sent: the connection failed. Your words are still in the box.",
+      reconnecting: "Connecting again…",
       tooLong: "Please keep a message under 2000 characters.",
       open: "Talk about how you are doing (anonymous). Acute danger: 113",
       close: "Close the chat",
@@ -59,6 +60,7 @@
       deleteFailed: "Samtalen kunne ikke slettes på serveren akkurat nå. Prøv igjen.",
       retry: "Prøv igjen",
       failed: "Meldingen ble ikke sendt: forbindelsen feilet. Teksten din står fortsatt i feltet.",
+      reconnecting: "Kobler til igjen…",
       tooLong: "Hold meldingen under 2000 tegn.",
       open: "Snakk om hvordan du har det (anonymt). Akutt fare: 113",
       close: "Lukk chatten",
@@ -66,6 +68,10 @@
       bot: "Assistent",
     },
   };
+
+  // Waits before trying a message again by itself (about 11 s in all: a web server restarts in less).
+  const RETRY_DELAYS_MS = [1000, 3000, 7000];
+  const RETRIED_STATUS = [429, 502, 503, 504];
 
   const CSS = `
     :host { --accent: #00508c; --accent-text: #ffffff; --bg: #ffffff; --text: #1a1a1a; --muted: #4a4a4a;
@@ -259,9 +265,35 @@
       if (this.choices) { this.choices.remove(); this.choices = null; }
     }
 
-    setTyping(on) {
+    setTyping(on, note) {
       this.typing.textContent = "";
-      if (on) this.typing.append(el("span", {}, this.labels.typing));
+      if (on) this.typing.append(el("span", {}, note || this.labels.typing));
+    }
+
+    // One message to the server. A dropped phone connection, a server restarting or a moment of overload is
+    // tried again by itself (RETRY_DELAYS_MS); only then is the doctor asked to press "Try again".
+    async post(message) {
+      for (let attempt = 0; ; attempt++) {
+        let reply = null;
+        try {
+          reply = await fetch(SERVER + "/api/message", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ sender: this.state.id, message }),
+            credentials: "omit",
+            referrerPolicy: "no-referrer",
+          });
+        } catch (error) {
+          if (attempt >= RETRY_DELAYS_MS.length) throw error;
+        }
+        if (reply && !RETRIED_STATUS.includes(reply.status)) return reply;
+        if (attempt >= RETRY_DELAYS_MS.length) return reply;
+        let wait = RETRY_DELAYS_MS[attempt];
+        if (reply && reply.status === 429) wait = Math.min(10, Number(reply.headers.get("Retry-After")) || 2) * 1000;
+        this.setTyping(true, this.labels.reconnecting);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        this.setTyping(true);
+      }
     }
 
     async send(text, fromInput, shownAs) {
@@ -277,14 +309,14 @@
       if (!silent) { this.clearChoices(); this.render({ from: "me", text: shownAs || message }, true); }
       this.setTyping(true);
       try {
-        const reply = await fetch(SERVER + "/api/message", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ sender: this.state.id, message }),
-          credentials: "omit",
-          referrerPolicy: "no-referrer",
-        });
-        if (!reply.ok) throw new Error("status " + reply.status);
+        const reply = await this.post(message);
+        if (!reply.ok) {
+          let said = "";
+          try { said = (await reply.json()).error || ""; } catch (_) { /* not JSON: the general note */ }
+          const error = new Error("status " + reply.status);
+          if (reply.status >= 400 && reply.status < 500 && said) error.note = said;
+          throw error;
+        }
         const data = await reply.json();
         if (fromInput) this.input.value = "";
         let buttons = [];
@@ -293,7 +325,7 @@
           if (m.buttons && m.buttons.length) buttons = m.buttons;
         }
         this.showChoices(buttons);
-      } catch (_) {
+      } catch (error) {
         if (!silent) {
           // The message did not get through: take its bubble back out; the words stay in the box to send again.
           this.state.transcript.pop();
@@ -302,7 +334,7 @@
         }
         if (fromInput) this.input.value = message;
         this.retryNote = el("div", { class: "choices" });
-        this.retryNote.append(el("p", { class: "msg note", role: "alert" }, L.failed));
+        this.retryNote.append(el("p", { class: "msg note", role: "alert" }, (error && error.note) || L.failed));
         const again = el("button", { type: "button" }, L.retry);
         again.addEventListener("click", () => this.send(fromInput ? this.input.value : message, fromInput, shownAs));
         this.retryNote.append(again);

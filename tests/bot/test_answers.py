@@ -436,3 +436,41 @@ def test_more_of_other_doctors_words(slot, text, expected):
     assert reading.outcome is Outcome.VALUE, reading
     value = reading.value
     assert (expected in value) if isinstance(value, list) else value == expected
+
+
+# --- fuzzing (hypothesis): whatever a doctor types, the answer is a coded value or nothing -------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bot.values import FORM_SLOTS, is_valid_value  # noqa: E402
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(FORM_SLOTS), st.text(max_size=500))
+def test_any_answer_maps_to_a_coded_value_or_to_nothing(slot, text):
+    result = interpret(slot, text)
+    assert result.outcome in set(Outcome)
+    if result.outcome is Outcome.VALUE:
+        assert is_valid_value(slot, result.value), (slot, text, result.value)
+    else:
+        assert result.value is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=500))
+def test_whatever_is_volunteered_is_a_coded_value(text):
+    for slot, value in volunteered(text).items():
+        assert slot in FORM_SLOTS and is_valid_value(slot, value), (slot, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([(slot, text, expected) for slot, text, expected, _ in CASES]),
+    st.text(alphabet=" \t\n", max_size=3),
+    st.text(alphabet=" \t\n", max_size=3),
+    st.booleans(),
+)
+def test_case_and_surrounding_whitespace_change_nothing(case, before, after, upper):
+    slot, text, expected = case
+    typed = before + (text.upper() if upper else text) + after
+    assert interpret(slot, typed) == interpret(slot, text), typed

@@ -179,3 +179,28 @@ def test_more_words(text, expected):
 )
 def test_misspellings_slang_and_near_misses(text, expected):
     assert assess_risk(text).risk is expected
+
+
+# --- fuzzing (hypothesis): any text at all, and disclosures hidden in it ---------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NEUTRAL_WORDS = ["the", "rota", "was", "long", "and", "I", "slept", "badly", "on-call", "ward", "tired", "patients",
+                 "today", "honestly", "😩", "...", "ok", "my", "boss", "shift", "nights", "again", "so"]  # fmt: skip
+filler = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(NEUTRAL_WORDS), max_size=30).map(" ".join),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_text_is_read_without_raising(text):
+    assert assess_risk(text).risk in set(Risk)
+
+
+@settings(max_examples=300, deadline=None)
+@given(filler, st.sampled_from([text for text, _ in DISCLOSURES]), filler, st.sampled_from([". ", "! ", "\n", "? "]))
+def test_a_disclosure_between_any_other_sentences_is_still_found(before, disclosure, after, stop):
+    text = f"{before}{stop}{disclosure}{stop}{after}"
+    assert assess_risk(text).risk is Risk.DISCLOSURE, text

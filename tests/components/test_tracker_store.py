@@ -147,3 +147,103 @@ def test_a_new_conversation_is_written_in_the_rows_rasa_writes(db, tmp_path):
 
     assert rows(db) == rows(rasa_db)
     assert len(rows(db)) == 4
+
+
+# --- compaction: a long conversation is rewritten as a short one that leads to the same next steps -------
+import itertools  # noqa: E402
+import json  # noqa: E402
+
+from rasa.shared.core.events import Event  # noqa: E402
+
+from components.tracker_store import compact_events  # noqa: E402
+
+RECORDED = Path(__file__).parent / "data" / "long_conversation.json"  # 33 turns: form, result, offers, crisis, handoff
+
+
+def recorded_events():
+    return [Event.from_parameters(e) for e in json.loads(RECORDED.read_text())["events"]]
+
+
+def turn_ends(events):
+    """Where a turn has ended: right after each action_listen that follows a user message."""
+    ends, seen_user = [], False
+    for i, event in enumerate(events):
+        seen_user = seen_user or isinstance(event, UserUttered)
+        if seen_user and isinstance(event, ActionExecuted) and event.action_name == "action_listen":
+            ends.append(i + 1)
+    return ends
+
+
+def session(events):
+    return DialogueStateTracker.from_dict("c", [e.as_dict() for e in events], DOMAIN.slots)
+
+
+@pytest.fixture(scope="module")
+def predict():
+    """The trained model's policies: the next action they choose for a tracker."""
+    from rasa.core.agent import load_agent
+
+    model = Path(__file__).resolve().parents[2] / "models" / "doctor-support.tar.gz"
+    assert model.exists(), "make train first"
+    agent = asyncio.run(load_agent(model_path=str(model)))
+
+    def next_action(tracker):
+        prediction = agent.processor._predict_next_with_tracker(tracker)
+        return agent.domain.action_names_or_texts[prediction.max_confidence_index]
+
+    return next_action
+
+
+def test_after_every_turn_the_compact_session_leads_to_the_same_next_steps(predict):
+    events = recorded_events()
+    ends = turn_ends(events)
+    assert len(ends) >= 30
+    compacted = 0
+    for end, following in zip(ends, ends[1:] + [len(events)], strict=True):
+        original = session(events[:end])
+        compact = compact_events(events[:end], DOMAIN.slots, time.time())
+        if compact is None:
+            continue
+        compacted += 1
+        assert compact[0].action_name == "action_session_start" and compact[1].type_name == "session_started"
+        short = session(compact[1:])
+        assert len(short.events) < 60, "bounded: the state and two turns"
+        assert short.current_slot_values() == original.current_slot_values()
+        assert short.active_loop_name == original.active_loop_name
+        assert short.latest_action_name == original.latest_action_name
+        assert short.latest_message.text == original.latest_message.text
+        stamps = [e.timestamp for e in compact]
+        assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+        # The doctor's next message, and the slots Rasa reads from it, then what the policies choose: the same.
+        nxt = list(itertools.takewhile(lambda e: not isinstance(e, ActionExecuted), events[end:following]))
+        for tracker in (original, short):
+            for event in nxt:
+                tracker.update(event)
+        if nxt:
+            assert predict(short) == predict(original), (end, nxt[0].as_dict().get("text"))
+    assert compacted == len(ends) - 1
+
+
+def test_a_long_conversation_is_read_back_short_and_the_same(db):
+    events = recorded_events()
+    store = lean(db, compact_after_events=40)
+    ends = turn_ends(events)
+    run(store.save(DialogueStateTracker.from_events("long", events[: ends[0]], DOMAIN.slots)))
+    start = ends[0]
+    for end in ends[1:]:
+        tracker = run(store.retrieve("long"))
+        for event in events[start:end]:
+            tracker.update(event)
+        start = end
+        run(store.save(tracker))
+        assert len(tracker.events) <= 40 + 60
+    fresh = run(lean(db).retrieve("long"))
+    rasas = run(SQLTrackerStore(DOMAIN, host=db).retrieve("long"))
+    whole = session(events)
+    assert len(fresh.events) < 100 < len(whole.events)
+    assert fresh.current_slot_values() == whole.current_slot_values() == rasas.current_slot_values()
+    assert fresh.active_loop_name == whole.active_loop_name and fresh.latest_message.text == whole.latest_message.text
+
+
+def test_too_short_to_compact():
+    assert compact_events([ActionExecuted("action_listen"), UserUttered("hi")], DOMAIN.slots, time.time()) is None

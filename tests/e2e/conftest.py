@@ -48,6 +48,10 @@ class Servers:
                 "ACTION_PORT": str(self.action_port),
                 "TRACKER_DB": str(tmp / "rasa.db"),
                 "DATABASE_URL": f"sqlite:///{tmp / 'bot.db'}",
+                # Every e2e conversation is rewritten compactly every few turns (components/tracker_store.py),
+                # so all these tests also check that compaction changes nothing a doctor sees.
+                "TRACKER_COMPACT_AFTER_EVENTS": "20",
+                "ACTION_TIMEOUT_SECONDS": "3",
             }
         )
         self.env = child_env(self.settings)
@@ -58,6 +62,7 @@ class Servers:
             RASA_URL=f"http://127.0.0.1:{self.rasa_port}",
             ALLOWED_ORIGINS=f"http://127.0.0.1:{self.web_port}",
             SECRET_KEY="e2e-" + os.urandom(16).hex(),
+            ACTION_TIMEOUT_SECONDS="3",
         )
         self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.web_server = None
@@ -80,19 +85,36 @@ class Servers:
         self.action_server.wait(timeout=20)
         wait_until(lambda: not answers(f"http://127.0.0.1:{self.action_port}/health"), 20, "action server stop")
 
+    def start_rasa_server(self, wait: bool = True):
+        self.rasa_server = self._start(server_commands(self.settings, MODEL)[1], "rasa")
+        if wait:
+            wait_until(lambda: answers(self.url + "/"), 240, "Rasa server")
+
+    def start_web_server(self, wait: bool = True):
+        self.web_server = self._start([sys.executable, "-m", "bot.webapp"], "web")
+        if wait:
+            wait_until(lambda: answers(self.web_url + "/healthz"), 60, "web server")
+
+    @staticmethod
+    def stop_process(process):
+        if process and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
     def start(self):
         upgrade(self.settings.database_url)
         self.start_action_server()
-        self.rasa_server = self._start(server_commands(self.settings, MODEL)[1], "rasa")
-        self.web_server = self._start([sys.executable, "-m", "bot.webapp"], "web")
+        self.start_rasa_server(wait=False)
+        self.start_web_server(wait=False)
         wait_until(lambda: answers(self.url + "/"), 240, "Rasa server")
         wait_until(lambda: answers(self.web_url + "/healthz"), 60, "web server")
 
     def stop(self):
         for process in (self.rasa_server, self.action_server, self.web_server):
-            if process and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+            self.stop_process(process)
+
+    def log_text(self) -> str:
+        return "".join(log.read_text(errors="replace") for log in sorted(self.logs.glob("*.log")))
 
     def stored_events(self, sender: str) -> int:
         import sqlite3

@@ -125,6 +125,36 @@ def test_a_network_failure_keeps_what_was_typed_and_offers_to_try_again(page, se
     assert page.get_by_label("Your message").input_value() == ""
 
 
+def test_the_widget_retries_while_the_web_server_restarts_and_loses_nothing(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    servers.stop_process(servers.web_server)
+    try:
+        page.get_by_label("Your message").fill("start")
+        page.get_by_role("button", name="Send").click()
+        page.locator(f"{CHAT} .typing", has_text="Connecting again").wait_for(timeout=10000)
+    finally:
+        servers.start_web_server()
+    wait_for_bot(page, "your work situation", timeout=20000)
+    assert page.get_by_label("Your message").input_value() == ""
+    assert page.locator(f"{CHAT} [role=alert]").count() == 0
+    assert page.locator(f"{CHAT} .msg.me", has_text="start").count() == 1
+    assert not page.errors
+
+
+def test_a_refused_message_shows_the_servers_reason_and_keeps_the_words(page, servers):
+    page.goto(servers.web_url + "/")
+    wait_for_bot(page, "Shall we start")
+    page.route(
+        "**/api/message",
+        lambda route: route.fulfill(status=413, content_type="application/json", body='{"error": "Too long for me."}'),
+    )
+    page.get_by_label("Your message").fill("start")
+    page.get_by_role("button", name="Send").click()
+    page.locator(f"{CHAT} [role=alert]", has_text="Too long for me.").wait_for()
+    assert page.get_by_label("Your message").input_value() == "start"
+
+
 def test_a_crisis_message_gets_crisis_help(page, servers):
     page.goto(servers.web_url + "/")
     wait_for_bot(page, "Shall we start")

@@ -3,109 +3,21 @@ refuses without sign-in, sign-in is rate-limited and CSRF-protected, a new sessi
 and exports are audited, trends hide small groups, and doctors can withdraw a summary with its code."""
 
 import functools
-import os
 import re
-import subprocess
-import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.content import content_from
-from bot.counsellors import ACCOUNT_FAILURES, Counsellors
+from bot.counsellors import ACCOUNT_FAILURES
 from bot.intakes import IntakeSummary, summarise
-from bot.launch import free_port, wait_until_ready
-from bot.migrate import upgrade
 from bot.settings import ROOT, load_settings
-from bot.storage import Storage
 from bot.webapp import create_app
-from tests.services import fresh_postgres_database
+from tests.storage.webclient import PASSWORD, Browser
 
-PASSWORD = "a long enough passphrase"
 CONTENT = content_from(str(ROOT / "bot" / "content" / "no.yml"))
 SLOTS = {"work_status": "working", "workload": "unreasonable", "coping": "not_coping", "sick_leave": "dilemma"}
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """Keeps cookies by hand (the Secure flag is honoured by real browsers; this client sends them anyway)."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.cookies: dict[str, str] = {}
-        self.opener = urllib.request.build_opener(NoRedirect)
-        self.set_cookie_headers: list[str] = []
-
-    def go(self, path: str, form: dict | None = None, method: str | None = None, raw: bytes | None = None):
-        data = raw if raw is not None else (urllib.parse.urlencode(form).encode() if form is not None else None)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
-        if data is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            reply = self.opener.open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            reply = error
-        self.set_cookie_headers = reply.headers.get_all("Set-Cookie") or []
-        for header in self.set_cookie_headers:
-            name, _, rest = header.partition("=")
-            value = rest.split(";", 1)[0]
-            if "max-age=0" in header.lower() or not value:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        return reply.status, reply.headers, reply.read().decode()
-
-    def csrf(self, path: str) -> str:
-        _, _, body = self.go(path)
-        return re.search(r'name="csrf" value="([^"]+)"', body).group(1)
-
-    def sign_in(self, username: str = "kari", password: str = PASSWORD):
-        token = self.csrf("/counsellor/sign-in")
-        return self.go("/counsellor/sign-in", {"csrf": token, "username": username, "password": password})
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def web(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web")
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'bot.db'}"
-    else:
-        url, drop = fresh_postgres_database()
-    upgrade(url)
-    port = free_port()
-    secret = "web-test-" + os.urandom(8).hex()
-    env = dict(os.environ, DATABASE_URL=url, WEB_PORT=str(port), SECRET_KEY=secret, TRACKER_DB=str(tmp / "rasa.db"))
-    env["PYTHONPATH"] = str(ROOT)
-    with open(tmp / "web.log", "wb") as log:
-        server = subprocess.Popen([sys.executable, "-m", "bot.webapp"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    storage = Storage(url)
-    accounts = Counsellors(storage, secret)
-    accounts.add("kari", PASSWORD)
-    accounts.add("ola", PASSWORD, is_admin=True)
-    try:
-        if not wait_until_ready(f"http://127.0.0.1:{port}/healthz", 60):
-            pytest.fail("web server did not start: " + (tmp / "web.log").read_text())
-        yield type(
-            "Web",
-            (),
-            {"url": f"http://127.0.0.1:{port}", "storage": storage, "accounts": accounts, "log": tmp / "web.log"},
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        storage.engine.dispose()
-        if drop:
-            drop()
 
 
 @functools.lru_cache(maxsize=1)

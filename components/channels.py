@@ -1,0 +1,137 @@
+"""Rasa's REST channel (`POST /webhooks/rest/webhook`, same requests and replies) with a screen in front.
+
+Rasa's own REST channel passes anything on: `/intent{"slot": value}` text that Rasa obeys, metadata that it
+stores with the conversation, control characters a database refuses, a megabyte of text; and when the turn
+fails it answers an empty list, which the doctor sees as silence. This one:
+- reads every message through bot/inbound.py (slash commands only as the bot's own buttons send them);
+- answers a message without words, one too long to read, or a slash command no button sends, kindly, and
+  keeps nothing of it (a forged command is neither an answer nor a skip);
+- answers a malformed request with a clear 400 in JSON, never a stack trace;
+- ignores the client's metadata and channel name (nothing but the words is stored);
+- when the turn fails (a store down or locked, a lock not free in time) or ends without a word, answers
+  with the helplines, and with crisis help when the message was a disclosure; the cause is logged by type,
+  never with the doctor's words.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.shared.core.domain import Domain
+from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.crisis import assess_risk
+from bot.inbound import CRISIS_COMMAND, Verdict, button_commands, screen
+from components import faults
+
+faults.apply()
+
+logger = logging.getLogger(__name__)
+MAX_SENDER_CHARS = 128
+MAX_BODY_BYTES = 512 * 1024  # a 100 kB paste and its JSON escapes fit; more is refused before it is read
+REPLY_FOR = {
+    Verdict.EMPTY: "utter_input_empty",
+    Verdict.TOO_LONG: "utter_input_too_long",
+    Verdict.COMMAND: "utter_input_command",
+}
+FAULT_REPLY = "utter_something_went_wrong"
+CRISIS_REPLY = "utter_crisis"
+
+_commands_by_domain: dict[int, frozenset[str]] = {}
+
+
+def domain_button_commands(domain: Domain) -> frozenset[str]:
+    """The slash payloads of every button in the domain's responses (computed once per loaded domain)."""
+    key = id(domain)
+    if key not in _commands_by_domain:
+        payloads = [
+            button.get("payload")
+            for variations in domain.responses.values()
+            for variation in variations
+            for button in variation.get("buttons") or []
+        ]
+        _commands_by_domain.clear()
+        _commands_by_domain[key] = button_commands(payloads)
+    return _commands_by_domain[key]
+
+
+def response_messages(domain: Domain, name: str, sender: str) -> list[dict[str, Any]]:
+    """A domain response as the REST channel sends it (its first variation: these responses have one)."""
+    variation = domain.responses[name][0]
+    message: dict[str, Any] = {"recipient_id": sender, "text": variation.get("text", "")}
+    if variation.get("buttons"):
+        message["buttons"] = [{"title": b["title"], "payload": b["payload"]} for b in variation["buttons"]]
+    return [message]
+
+
+def valid_sender(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_SENDER_CHARS
+        and value.isprintable()
+        and not value.isspace()
+        and "/" not in value
+    )
+
+
+def _bad_request(reason: str, status: int = 400) -> HTTPResponse:
+    return response.json({"error": reason}, status=status)
+
+
+class GuardedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("guarded_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return _bad_request("The message is too long.", status=413)
+            try:
+                body = request.json
+            except (InvalidUsage, UnicodeDecodeError, ValueError):
+                return _bad_request("The request was not valid JSON (UTF-8).")
+            if not isinstance(body, dict):
+                return _bad_request('Send a JSON object: {"sender": "<conversation id>", "message": "<text>"}.')
+            sender, text = body.get("sender"), body.get("message")
+            if not valid_sender(sender):
+                return _bad_request("A conversation id (sender) of 1-128 printable characters, without '/', is needed.")
+            if not isinstance(text, str):
+                return _bad_request("The message must be text.")
+            domain: Domain = request.app.ctx.agent.domain
+            screened = screen(text, domain_button_commands(domain))
+            if screened.verdict is not Verdict.READ:
+                return response.json(response_messages(domain, REPLY_FOR[screened.verdict], sender))
+
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(screened.text, collector, sender, input_channel=self.name()))
+            except Exception as exc:  # the doctor gets the helplines, never silence or a trace
+                # What the turn said before it failed was not saved: only the apology (or crisis help) is shown.
+                logger.error("a message could not be handled: %s", type(exc).__name__)
+                return response.json(self._fault_reply(domain, sender, screened.text))
+            if not collector.messages:
+                logger.error("a turn ended without a reply")
+                return response.json(self._fault_reply(domain, sender, screened.text))
+            return response.json(collector.messages)
+
+        return webhook
+
+    @staticmethod
+    def _fault_reply(domain: Domain, sender: str, text: str) -> list[dict[str, Any]]:
+        crisis = text == CRISIS_COMMAND or assess_risk(text).is_crisis
+        return response_messages(domain, CRISIS_REPLY if crisis else FAULT_REPLY, sender)
