@@ -17,6 +17,7 @@ import yaml
 from bot.answers import normalise
 
 LEXICON_FILE = Path(__file__).parent / "lexicon" / "crisis_en.yml"
+_LINES = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 _CLAUSE = re.compile(r"[.!?;\n]+|\s(?:but|although|though|because|since|after|when|and then)\s")
 
 
@@ -116,10 +117,14 @@ def _assess_clause(lex: CrisisLexicon, clause: str) -> RiskAssessment:
 def assess_risk(text: str) -> RiskAssessment:
     """Read one message for a crisis. A disclosure anywhere in it wins over a denial elsewhere."""
     lex = crisis_lexicon()
-    clean = normalise(text)
-    for idiom in lex.idioms:
-        clean = idiom.sub(" ", clean)
-    found = [_assess_clause(lex, clause) for clause in _clauses(clean)]
+    found = []
+    # Line by line first: normalising joins lines, and an idiom must not be read across a line break
+    # ("…better off dead" + "tired" is not "dead tired").
+    for line in _LINES.split(text or ""):
+        clean = normalise(line)
+        for idiom in lex.idioms:
+            clean = idiom.sub(" ", clean)
+        found += [_assess_clause(lex, clause) for clause in _clauses(clean)]
     for risk in (Risk.DISCLOSURE, Risk.UNCLEAR, Risk.DENIAL):
         for item in found:
             if item.risk is risk:

@@ -204,3 +204,9 @@ def test_any_text_is_read_without_raising(text):
 def test_a_disclosure_between_any_other_sentences_is_still_found(before, disclosure, after, stop):
     text = f"{before}{stop}{disclosure}{stop}{after}"
     assert assess_risk(text).risk is Risk.DISCLOSURE, text
+
+
+def test_an_idiom_is_not_read_across_a_line_break():
+    """Found by the fuzzing above: "…better off dead" then "tired" on the next line was read as "dead tired"."""
+    assert assess_risk("I have thoughts that I would be better off dead\nTIRED").risk is Risk.DISCLOSURE
+    assert assess_risk("this on-call week will be the death of me").risk is Risk.NONE

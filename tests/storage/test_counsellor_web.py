@@ -80,6 +80,16 @@ def test_sign_in_sets_a_strict_cookie_with_a_new_session(web):
     assert headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.parametrize("path", [path for method, path in counsellor_routes() if method == "POST"])
+def test_every_signed_in_form_refuses_a_missing_or_forged_csrf_token(web, path):
+    browser = Browser(web.url)
+    assert browser.sign_in()[0] == 303
+    for form in ({}, {"csrf": "forged", "code": "7KQX4MTA"}, {"csrf": "", "code": "7KQX4MTA"}):
+        status, _, body = browser.go(path, form)
+        assert status == 403, (path, form, status)
+    assert browser.go("/counsellor")[0] == 200, "still signed in: a refused form does not end the session"
+
+
 def test_wrong_passwords_then_the_rate_limit(web):
     web.accounts.add("per", PASSWORD)
     browser = Browser(web.url)
