@@ -1,8 +1,9 @@
 """Message rate limits that a doctor never meets and a script does: token buckets per key, in memory only.
 
 A doctor types or taps at most one message every few seconds; a burst of half a minute's allowance covers
-fast button taps. Keys (a conversation id, a client address) are never logged or stored; the table has a hard
-size (the least recently used key goes first), so a flood of new keys cannot grow memory without bound. Each web
+fast button taps. Keys (a conversation id, a client address) are never logged or stored. A key unused long enough
+for its bucket to be full again is forgotten (it would be allowed anyway), and the table has a hard size (the
+least recently used key goes first), so neither many doctors nor a flood of new keys grows memory for long. Each web
 server counts on its own (deploy/nginx-edge.conf limits per client in front of them all).
 """
 
@@ -43,8 +44,12 @@ class RateLimiter:
         if allowed:
             bucket.tokens -= 1
         self._buckets[key] = bucket  # most recently used last
-        while len(self._buckets) > self.max_keys:
-            self._buckets.popitem(last=False)  # the least recently used: a full bucket by now, most likely
+        refilled = self.capacity / self.per_second  # seconds after which an unused bucket is full again
+        while self._buckets:
+            oldest = next(iter(self._buckets.values()))
+            if len(self._buckets) <= self.max_keys and now - oldest.at < refilled:
+                break
+            self._buckets.popitem(last=False)
         return allowed
 
     def retry_after(self, key: str) -> int:

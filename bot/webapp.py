@@ -17,6 +17,7 @@ import logging
 from pathlib import Path
 
 import aiohttp
+import sqlalchemy as sa
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
@@ -189,6 +190,16 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
         if status >= 500:
             return server_error(request, exc)
         return _error(request, status, ERROR_TEXT.get(status, "The request was not understood."))
+
+    @app.exception(sa.exc.OperationalError)
+    async def database_unavailable(request: Request, exc: Exception):
+        """A database locked, full or down: nothing was changed; the page may try again shortly."""
+        logger.error("database unavailable: %s", type(exc).__name__)
+        reply = _error(
+            request, 503, "The service is busy just now. Please try again in a minute. In acute danger call 113."
+        )
+        reply.headers["Retry-After"] = "30"
+        return reply
 
     @app.exception(Exception)
     def server_error(request: Request, exc: Exception):

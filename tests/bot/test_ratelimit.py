@@ -44,6 +44,21 @@ def test_a_flood_of_new_keys_keeps_the_table_bounded():
     assert len(limiter) == 100
 
 
+def test_keys_unused_until_their_bucket_is_full_again_are_forgotten():
+    clock = Clock()
+    limiter = RateLimiter(30, clock=clock)  # full again 30 s after the last message
+    for n in range(1000):
+        limiter.allow(f"conversation-{n}")
+        clock.now += 0.1
+    assert len(limiter) <= 301
+    clock.now += 31
+    limiter.allow("now")
+    assert len(limiter) == 1
+    for _ in range(15):
+        limiter.allow("busy")
+    assert not limiter.allow("busy"), "a key in use keeps its count"
+
+
 def test_nonsense_limits_are_refused():
     with pytest.raises(ValueError):
         RateLimiter(0)

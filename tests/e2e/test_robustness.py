@@ -296,3 +296,23 @@ def test_the_web_relay_limits_a_script_but_not_a_doctor(servers):
     wait_until(
         lambda: post(servers, message(sender, "hello"), url=servers.web_url + "/api/message")[0] == 200, 10, "refill"
     )
+
+
+def test_delete_my_conversation_on_a_locked_database_says_try_again_and_then_works(servers):
+    sender = new_sender()
+    servers.say(sender, "hello")
+    request = urllib.request.Request(f"{servers.web_url}/api/conversations/{sender}", method="DELETE")
+    lock = sqlite3.connect(servers.settings.tracker_db_path, timeout=1, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 503 and refused.value.headers["Retry-After"] == "30"
+        assert "try again" in json.loads(refused.value.read())["error"]
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert servers.stored_events(sender) > 0, "nothing half-deleted"
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        assert reply.status == 204
+    assert servers.stored_events(sender) == 0
