@@ -25,10 +25,19 @@ from bot.settings import ROOT, Settings, get_settings
 DEFAULT_MODEL = ROOT / "models" / "doctor-support.tar.gz"
 
 
-def child_env(settings: Settings) -> dict:
+# On one machine (make run, make cluster, the tests) the Rasa server and the action server listen on loopback only:
+# the REST webhook and the action server take no token, and a forged tracker sent to the action server could store
+# a summary or a handoff request. Only the web server faces the network. Containers (--role) listen on every
+# interface of their own internal network (docs/deploy.md).
+LOOPBACK = "127.0.0.1"
+EVERY_INTERFACE = "0.0.0.0"
+
+
+def child_env(settings: Settings, interface: str = LOOPBACK) -> dict:
     """The environment the servers get: endpoints.yml expands these (the store URLs may hold passwords)."""
     env = dict(os.environ)
     env.update(
+        SANIC_HOST=interface,  # where the action server (rasa_sdk) listens
         ACTION_SERVER_URL=settings.action_server_url,
         TRACKER_DB=str(settings.tracker_db_path),
         TRACKER_STORE_URL=settings.tracker_db_url,
@@ -46,7 +55,7 @@ def action_command(port: int) -> list[str]:
     return [str(Path(sys.executable).with_name("rasa")), "run", "actions", "--port", str(port), "--actions", "actions"]
 
 
-def rasa_command(settings: Settings, model: Path, port: int) -> list[str]:
+def rasa_command(settings: Settings, model: Path, port: int, interface: str = LOOPBACK) -> list[str]:
     """`rasa run`, through components/rasa_server.py: TensorFlow is not loaded for a model that needs none."""
     return [
         sys.executable,
@@ -56,6 +65,8 @@ def rasa_command(settings: Settings, model: Path, port: int) -> list[str]:
         "--enable-api",
         "--auth-token",
         settings.rasa_api_token,
+        "--interface",
+        interface,
         "--port",
         str(port),
         "--model",
@@ -101,12 +112,12 @@ def run_role(role: str, settings: Settings, model: Path) -> int:
         print(f"no trained model at {model}", file=sys.stderr)
         return 2
     command = {
-        "rasa": lambda: rasa_command(settings, model, settings.rasa_port),
+        "rasa": lambda: rasa_command(settings, model, settings.rasa_port, EVERY_INTERFACE),
         "actions": lambda: action_command(settings.action_port),
         "web": lambda: [sys.executable, "-m", "bot.webapp"],
     }[role]()
     os.chdir(ROOT)
-    os.execvpe(command[0], command, child_env(settings))
+    os.execvpe(command[0], command, child_env(settings, EVERY_INTERFACE))
     return 0  # not reached
 
 

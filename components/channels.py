@@ -11,14 +11,20 @@ fails it answers an empty list, which the doctor sees as silence. This one:
 - when the turn fails (a store down or locked, a lock not free in time) or ends without a word, answers
   with the helplines, and with crisis help when the message was a disclosure; the cause is logged by type,
   never with the doctor's words.
+
+It also guards the rest of the Rasa server's HTTP API (token holders only: operators, the evaluation): a body
+that is not the JSON a route reads is refused with a 400 before Rasa's handler, which answered some with a 500.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import rasa.server
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.shared.core.domain import Domain
@@ -45,6 +51,43 @@ FAULT_REPLY = "utter_something_went_wrong"
 CRISIS_REPLY = "utter_crisis"
 
 _commands_by_domain: dict[int, frozenset[str]] = {}
+# Rasa API routes whose body is YAML or Markdown (training and test data), and those that take a JSON list too.
+NOT_JSON_ROUTES = re.compile(r"^/model/(train|test/)")
+LIST_ROUTES = re.compile(r"^/conversations/.+/tracker/events$")
+_original_create_app = rasa.server.create_app
+
+
+def body_problem(path: str, body: bytes) -> str | None:
+    """Why the body of a POST or PUT to Rasa's API cannot be what the route reads, or None."""
+    if not body or NOT_JSON_ROUTES.match(path) or path.startswith("/webhooks/"):
+        return None  # no body, training data, or the REST channel (which answers bad bodies itself)
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return "The request body is not valid JSON (UTF-8)."
+    if isinstance(parsed, dict) or (isinstance(parsed, list) and LIST_ROUTES.match(path)):
+        return None
+    return "The request body must be a JSON object."
+
+
+def create_guarded_app(*args: Any, **kwargs: Any):
+    """Rasa's `create_app`, with malformed JSON refused before any handler reads it."""
+    app = _original_create_app(*args, **kwargs)
+
+    @app.middleware("request")
+    async def refuse_malformed_bodies(request: Request):
+        if request.method in ("POST", "PUT"):
+            problem = body_problem(request.path, request.body)
+            if problem:
+                return response.json(
+                    {"status": "failure", "reason": "BadRequest", "message": problem, "code": 400}, 400
+                )
+        return None
+
+    return app
+
+
+rasa.server.create_app = create_guarded_app
 
 
 def domain_button_commands(domain: Domain) -> frozenset[str]:

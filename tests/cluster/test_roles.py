@@ -42,3 +42,21 @@ def test_a_role_without_its_secret_refuses_to_start(tmp_path):
     process = start_role("web", tmp_path, SECRET_KEY="", WEB_PORT=str(free_port()))
     assert process.wait(timeout=30) == 2
     assert "SECRET_KEY is empty" in (tmp_path / "web.log").read_text()
+
+
+def test_make_run_listens_on_loopback_and_a_container_role_on_every_interface(monkeypatch):
+    from bot import launch
+    from bot.settings import load_settings
+
+    settings = load_settings(overrides={"RASA_API_TOKEN": "t", "SECRET_KEY": "k"})
+    actions, rasa = launch.server_commands(settings, MODEL)
+    assert rasa[rasa.index("--interface") + 1] == "127.0.0.1"
+    assert launch.child_env(settings)["SANIC_HOST"] == "127.0.0.1"
+    started = {}
+    monkeypatch.setattr(launch.os, "chdir", lambda _path: None)
+    monkeypatch.setattr(launch.os, "execvpe", lambda _file, command, env: started.update(command=command, env=env))
+    for role in ("rasa", "actions"):
+        launch.run_role(role, settings, MODEL)
+        assert started["env"]["SANIC_HOST"] == "0.0.0.0", role
+    launch.run_role("rasa", settings, MODEL)
+    assert started["command"][started["command"].index("--interface") + 1] == "0.0.0.0"

@@ -6,6 +6,7 @@ docs/reliability.md lists every case with what the assistant did.
 import json
 import os
 import signal
+import socket
 import sqlite3
 import statistics
 import threading
@@ -316,3 +317,34 @@ def test_delete_my_conversation_on_a_locked_database_says_try_again_and_then_wor
     with urllib.request.urlopen(request, timeout=30) as reply:
         assert reply.status == 204
     assert servers.stored_events(sender) == 0
+
+
+def machine_address():
+    """This machine's address on its network (not loopback), or None when it has none."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # no packet is sent: only the route is looked up
+        address = probe.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") else address
+
+
+def reachable(address, port):
+    try:
+        socket.create_connection((address, port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_only_the_web_server_faces_the_network(servers):
+    """The REST webhook and the action server take no token: on one machine they listen on loopback only."""
+    address = machine_address()
+    if address is None:
+        pytest.skip("this machine has no network address besides loopback")
+    assert reachable(address, servers.web_port), "the page is served on the network"
+    assert not reachable(address, servers.rasa_port) and not reachable(address, servers.action_port)
+    assert reachable("127.0.0.1", servers.rasa_port) and reachable("127.0.0.1", servers.action_port)
