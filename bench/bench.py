@@ -71,14 +71,21 @@ def question_matchers() -> dict[str, str]:
 class Doctor:
     """One simulated doctor: a persona's words, one turn at a time. With several URLs, the turns take them in turn."""
 
+    PATH = "/webhooks/rest/webhook"  # Rasa's REST channel
+
     def __init__(self, url: str | list[str], persona: dict, matchers: dict[str, str]):
         urls = [url] if isinstance(url, str) else list(url)
-        self.urls = [u.rstrip("/") + "/webhooks/rest/webhook" for u in urls]
+        self.urls = [u.rstrip("/") + self.PATH for u in urls]
         self.persona = persona
         self.matchers = matchers
         self.sender = f"bench-{uuid.uuid4().hex[:12]}"
         self.latencies: list[float] = []
         self.errors = 0
+        self.failures: list[str] = []
+
+    @staticmethod
+    def replies(body: bytes) -> list[dict]:
+        return json.loads(body or b"[]")
 
     def say(self, text: str) -> list[dict]:
         body = json.dumps({"sender": self.sender, "message": text}).encode()
@@ -87,9 +94,10 @@ class Doctor:
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                replies = json.loads(response.read() or b"[]")
-        except (OSError, ValueError):
+                replies = self.replies(response.read())
+        except (OSError, ValueError, KeyError) as exc:
             self.errors += 1
+            self.failures.append(type(exc).__name__ + ": " + str(getattr(exc, "code", "")))
             return []
         self.latencies.append(time.perf_counter() - started)
         return replies

@@ -25,7 +25,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,25 +38,15 @@ from bot.launch import child_env, free_port, wait_until_ready  # noqa: E402
 class WebDoctor(Doctor):
     """A bench doctor speaking to the web server's /api/message, as the widget does."""
 
+    PATH = "/api/message"
+
     def __init__(self, web_url: str, persona: dict, matchers: dict[str, str]):
         super().__init__(web_url, persona, matchers)
-        self.url = web_url.rstrip("/") + "/api/message"
         self.sender = self.sender.replace("bench-", "soak-") + "x" * 8  # a widget-style conversation id
-        self.failures: list[str] = []
 
-    def say(self, text: str) -> list[dict]:
-        body = json.dumps({"sender": self.sender, "message": text}).encode()
-        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                replies = json.loads(response.read())["messages"]
-        except (OSError, ValueError, KeyError) as exc:
-            self.errors += 1
-            self.failures.append(type(exc).__name__ + ": " + str(getattr(exc, "code", "")))
-            return []
-        self.latencies.append(time.perf_counter() - started)
-        return replies
+    @staticmethod
+    def replies(body: bytes) -> list[dict]:
+        return json.loads(body)["messages"]
 
 
 def summarise(turns: list[tuple[float, float]]) -> dict:

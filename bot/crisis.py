@@ -17,7 +17,6 @@ import yaml
 from bot.answers import normalise
 
 LEXICON_FILE = Path(__file__).parent / "lexicon" / "crisis_en.yml"
-_LINES = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 _CLAUSE = re.compile(r"[.!?;\n]+|\s(?:but|although|though|because|since|after|when|and then)\s")
 
 
@@ -120,7 +119,7 @@ def assess_risk(text: str) -> RiskAssessment:
     found = []
     # Line by line first: normalising joins lines, and an idiom must not be read across a line break
     # ("…better off dead" + "tired" is not "dead tired").
-    for line in _LINES.split(text or ""):
+    for line in (text or "").splitlines():
         clean = normalise(line)
         for idiom in lex.idioms:
             clean = idiom.sub(" ", clean)

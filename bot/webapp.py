@@ -26,6 +26,7 @@ from bot import counsellor_web
 from bot.content import content_from
 from bot.conversations import delete_conversation, is_conversation_id
 from bot.counsellors import Counsellors
+from bot.inbound import MAX_MESSAGE_CHARS
 from bot.ratelimit import RateLimiter
 from bot.retention import purge
 from bot.settings import Settings, get_settings
@@ -33,7 +34,6 @@ from bot.storage import Storage, make_engine
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 16 * 1024
 PURGE_EVERY_SECONDS = 600
 

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -26,6 +27,16 @@ def wait_until(condition, timeout: float, what: str) -> None:
             return
         time.sleep(0.25)
     raise TimeoutError(f"{what} not ready after {timeout} s")
+
+
+def http(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None, timeout: float = 60):
+    """One HTTP request: (status, headers, body), for refusals as for successes."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return reply.status, reply.headers, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
 
 
 def answers(url: str) -> bool:

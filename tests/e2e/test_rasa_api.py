@@ -3,10 +3,10 @@ the REST channel answers, and malformed bodies get a clear 4xx with or without t
 
 import functools
 import re
-import urllib.error
-import urllib.request
 
 import pytest
+
+from tests.e2e.conftest import http
 
 PUBLIC = {
     ("GET", "/"),
@@ -42,14 +42,8 @@ def rasa_routes():
 
 def call(servers, method, path, body=None, content_type=None, token=False):
     url = servers.url + re.sub(r"<[^>]+>", "e2e-api-probe-0001", path) + (f"?token={servers.token}" if token else "")
-    request = urllib.request.Request(
-        url, data=body, method=method, headers={"Content-Type": content_type} if content_type else {}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    status, _headers, reply = http(url, method, body, {"Content-Type": content_type} if content_type else {})
+    return status, reply
 
 
 def test_the_route_list_is_rasas_whole_api():

@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import answers, wait_until
+from tests.e2e.conftest import answers, http, wait_until
 from tests.e2e.test_conversations import text_of
 
 APOLOGY = "something went wrong on my side"
@@ -26,14 +26,9 @@ HELPLINE = "116 123"
 
 def post(servers, body, content_type="application/json", url=None, timeout=60):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url or servers.url + "/webhooks/rest/webhook", data=data, headers={"Content-Type": content_type}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    url = url or servers.url + "/webhooks/rest/webhook"
+    status, _headers, reply = http(url, "POST", data, {"Content-Type": content_type}, timeout)
+    return status, reply
 
 
 def new_sender():

@@ -1,21 +1,17 @@
 """The web server's API and headers over HTTP: bad input gets a clear 4xx, only allowed origins get CORS."""
 
 import json
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
 
+from tests.e2e.conftest import http
+
 
 def request(servers, path, method="GET", body=None, headers=None):
     data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    req = urllib.request.Request(servers.web_url + path, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as reply:
-            return reply.status, dict(reply.headers), reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+    status, reply_headers, reply = http(servers.web_url + path, method, data, headers, timeout=30)
+    return status, dict(reply_headers), reply
 
 
 def conversation_id():

@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.retention import purge
+from tests.e2e.conftest import http
 from tests.e2e.test_counsellor import PLANTED as COUNSELLOR_PLANTED
 from tests.storage.conftest import all_rows
 
@@ -41,20 +42,13 @@ ANSWERS = {
 
 def relay(servers, sender, text):
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(
-        servers.web_url + "/api/message", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as reply:
-        return json.loads(reply.read())["messages"]
+    status, _headers, reply = http(servers.web_url + "/api/message", "POST", body, {"Content-Type": "application/json"})
+    assert status == 200, reply
+    return json.loads(reply)["messages"]
 
 
 def post_form(servers, path, fields):
-    request = urllib.request.Request(servers.web_url + path, data=urllib.parse.urlencode(fields).encode())
-    try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
-            return reply.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    return http(servers.web_url + path, "POST", urllib.parse.urlencode(fields).encode())[0]
 
 
 def where(servers, phrase: str) -> list[str]:

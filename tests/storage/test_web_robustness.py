@@ -53,21 +53,8 @@ def assert_safe(status, headers, body, what):
 def test_malformed_bodies_to_every_route_get_a_clear_refusal(web, method, path):
     browser = Browser(web.url)
     for body, content_type in BAD_BODIES:
-        browser_headers = {"Content-Type": content_type}
-        status, headers, text = go(browser, path, method, body, browser_headers)
+        status, headers, text = browser.go(path, method=method, raw=body, content_type=content_type)
         assert_safe(status, headers, text, (method, path, body[:20]))
-
-
-def go(browser, path, method, body, headers):
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(browser.base + path, data=body, method=method, headers=headers)
-    try:
-        reply = browser.opener.open(request, timeout=30)
-    except urllib.error.HTTPError as error:
-        reply = error
-    return reply.status, reply.headers, reply.read().decode(errors="replace")
 
 
 @pytest.mark.parametrize(
@@ -81,15 +68,15 @@ def go(browser, path, method, body, headers):
     ],
 )
 def test_unknown_routes_and_methods_get_a_short_answer_with_the_headers(web, method, path, status):
-    got, headers, text = go(Browser(web.url), path, method, b"" if method in ("POST", "PUT") else None, {})
+    got, headers, text = Browser(web.url).go(path, method=method, raw=b"" if method in ("POST", "PUT") else None)
     assert got == status
     assert_safe(got, headers, text, (method, path))
     assert len(text) < 200
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(web):
-    status, headers, text = go(
-        Browser(web.url), "/api/message", "POST", b"{" + b" " * 200_000 + b"}", {"Content-Type": "application/json"}
+    status, headers, text = Browser(web.url).go(
+        "/api/message", method="POST", raw=b"{" + b" " * 200_000 + b"}", content_type="application/json"
     )
     assert status == 413 and "too large" in text
     assert_safe(status, headers, text, "413")

@@ -22,11 +22,18 @@ class Browser:
         self.opener = urllib.request.build_opener(NoRedirect)
         self.set_cookie_headers: list[str] = []
 
-    def go(self, path: str, form: dict | None = None, method: str | None = None, raw: bytes | None = None):
+    def go(
+        self,
+        path: str,
+        form: dict | None = None,
+        method: str | None = None,
+        raw: bytes | None = None,
+        content_type: str = "application/x-www-form-urlencoded",
+    ):
         data = raw if raw is not None else (urllib.parse.urlencode(form).encode() if form is not None else None)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         if data is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Type"] = content_type
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             reply = self.opener.open(request, timeout=30)
