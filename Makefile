@@ -14,7 +14,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: audit audit-check cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench lock clean migrate counsellor secret-key
+.PHONY: crisis-model crisis-eval crisis-bench audit audit-check cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench lock clean migrate counsellor secret-key
 
 run: $(VENV)/.installed .env secret-key $(MODEL)
 	$(PY) -m bot.launch --model $(MODEL)
@@ -128,7 +128,21 @@ purge: $(VENV)/.installed .env secret-key
 # Side by side (bench/bench.py): this pipeline, Rasa's default pipeline, 1 and 2 replicas behind nginx.
 bench: $(VENV)/.installed .env $(MODEL) cluster-setup
 	mkdir -p var
+	$(PY) bench/crisis_bench.py
 	$(PY) bench/bench.py --model $(MODEL) --json var/bench.json --markdown var/bench.md
+
+# The crisis classifier (bot/crisis_model.py) from the training rows of tests/data/crisis/: weights and thresholds
+# into bot/lexicon/crisis_model.json (tools/train_crisis.py; about a minute). `make test` fails on a stale model.
+crisis-model: $(VENV)/.installed
+	$(PY) tools/train_crisis.py
+
+# Recall per kind of disclosure and false alarms per kind of hard negative, per language, training and held-out rows apart.
+crisis-eval: $(VENV)/.installed
+	$(PY) tools/crisis_eval.py
+
+# The crisis check's time per message (p50/p95), on the corpus and the dev personas' words.
+crisis-bench: $(VENV)/.installed
+	$(PY) bench/crisis_bench.py
 
 lock: $(VENV)/.installed
 	$(PY) -m pip freeze --exclude-editable > requirements.txt

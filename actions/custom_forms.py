@@ -26,6 +26,14 @@ def _user_texts_since_restart(tracker: Tracker) -> list[str]:
     return texts
 
 
+def _language(tracker: Tracker) -> str | None:
+    """The language of the doctor's latest message that told it (components/safety_net.py reads each one)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("parse_data") or {}).get("language"):
+            return event["parse_data"]["language"]
+    return tracker.latest_message.get("language") or tracker.get_slot("language")
+
+
 class AnswerValidation(FormValidationAction, ABC):
     """Shared by every question: read the answer with bot.intake, say the named response, return slots."""
 
@@ -72,6 +80,7 @@ class AnswerValidation(FormValidationAction, ABC):
             int(tracker.get_slot("unreadable_answers") or 0),
             tracker.get_slot("skipped_topics"),
             (tracker.latest_message.get("intent") or {}).get("name"),
+            _language(tracker),
         )
         if step.response:
             dispatcher.utter_message(response=step.response)

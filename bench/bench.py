@@ -64,7 +64,8 @@ def question_matchers() -> dict[str, str]:
             name.startswith("utter_ask_")
             and name[len("utter_ask_") :] in domain["forms"]["self_assessment_form"]["required_slots"]
         ):
-            found[variants[0]["text"].strip()[:40]] = name[len("utter_ask_") :]
+            for variant in variants:  # every language's wording of the question
+                found[variant["text"].strip()[:40]] = name[len("utter_ask_") :]
     return found
 
 

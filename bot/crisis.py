@@ -1,7 +1,13 @@
 """The crisis safety net: recognises disclosures of suicidal thoughts, self-harm, plans or means.
 
-It backs the ML classifier (DESIGN.md, "Crisis, first"): pure pattern matching, no Rasa, no model,
-so it answers in microseconds and cannot fail to load. It never keeps the words it reads.
+Three layers, all plain Python with no Rasa (DESIGN.md, "Crisis, first"; issue 12):
+1. one normalisation step for both languages (bot/textnorm.py): case, æøå folding, Nynorsk and dialect forms,
+   misspelt crisis words corrected;
+2. patterns for what must always fire, and for what is not a crisis (idioms, someone else's suicide, clinical
+   talk, denials), in English (bot/lexicon/crisis_en.yml) and Norwegian (crisis_nb.yml);
+3. a classifier trained on the project's crisis corpus (bot/crisis_model.py) for the ways of saying it that no
+   pattern foresaw, with thresholds chosen for recall.
+It never keeps the words it reads.
 """
 
 from __future__ import annotations
@@ -14,10 +20,15 @@ from pathlib import Path
 
 import yaml
 
-from bot.answers import normalise
+from bot.crisis_model import CrisisModel, crisis_model, evidence_level
+from bot.textnorm import Normalised, normalise_for_crisis
 
-LEXICON_FILE = Path(__file__).parent / "lexicon" / "crisis_en.yml"
-_CLAUSE = re.compile(r"[.!?;\n]+|\s(?:but|although|though|because|since|after|when|and then)\s")
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+LEXICON_FILE = LEXICON_DIR / "crisis_en.yml"
+LEXICON_FILES = (LEXICON_FILE, LEXICON_DIR / "crisis_nb.yml")
+_CLAUSE = r"[.!?;\n]+|\s(?:but|although|though|because|since|after|when|and then)\s"
+_READINGS = ("plain", "folded")
+ALONE_WORDS = 4  # a message this short that is a crisis word ("suicidal") is a disclosure
 
 
 class Risk(str, Enum):
@@ -30,7 +41,10 @@ class Risk(str, Enum):
 @dataclass(frozen=True)
 class RiskAssessment:
     risk: Risk
-    kind: str | None = None  # ideation, plan_or_means, self_harm
+    kind: str | None = None  # ideation, plan_or_means, self_harm (from a pattern)
+    source: str = "pattern"  # "pattern" or "classifier": which layer decided
+    hint: bool = False  # a crisis word without saying whose ("suicide", "overdose"): lowers the classifier's bar
+    language: str | None = None  # the language of the patterns that matched, if any
 
     @property
     def is_crisis(self) -> bool:
@@ -40,17 +54,22 @@ class RiskAssessment:
 @dataclass(frozen=True)
 class _Disclosure:
     kind: str
-    first_person: bool
+    first_person: bool  # for hints: whether the word alone, in a short message, is a disclosure
     negatable: bool
     pattern: re.Pattern
 
 
 @dataclass(frozen=True)
 class CrisisLexicon:
+    language: str
+    reads: str  # "plain" or "folded": which reading of bot/textnorm.py the patterns are written for
+    clause_breaks: re.Pattern
     idioms: tuple[re.Pattern, ...]
     third_party: tuple[re.Pattern, ...]
     denial_window: re.Pattern
+    negation: re.Pattern
     disclosures: tuple[_Disclosure, ...]
+    hints: tuple[_Disclosure, ...]
     unclear: tuple[re.Pattern, ...]
 
 
@@ -62,7 +81,13 @@ def _compile(pattern: str) -> re.Pattern:
 
 
 def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
+    """Load and check one language's patterns; a bad pattern fails at start-up."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    reads = raw.get("reads", "plain")
+    if reads not in _READINGS:
+        raise ValueError(f"{path}: reads must be one of {_READINGS}")
+    if reads == "folded" and re.search("[æøåÆØÅ]", path.read_text(encoding="utf-8").split("idioms:", 1)[1]):
+        raise ValueError(f"{path}: patterns on the folded reading cannot contain æ, ø or å")
     disclosures = []
     for group in raw["disclosure"]:
         if group["kind"] not in ("ideation", "plan_or_means", "self_harm"):
@@ -77,24 +102,38 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
                 )
             )
     return CrisisLexicon(
+        language=str(raw["language"]),
+        reads=reads,
+        clause_breaks=_compile(raw.get("clause_breaks", _CLAUSE)),
         idioms=tuple(_compile(p) for p in raw["idioms"]),
         third_party=tuple(_compile(p) for p in raw["third_party"]),
         denial_window=_compile(raw["denial_window"]),
+        negation=_compile(raw["negation"]),
         disclosures=tuple(disclosures),
+        hints=tuple(
+            _Disclosure(kind=g["kind"], first_person=bool(g.get("alone")), negatable=True, pattern=_compile(p))
+            for g in raw.get("hints", [])
+            for p in g["patterns"]
+        ),
         unclear=tuple(_compile(p) for p in raw["unclear"]),
     )
 
 
 @lru_cache(maxsize=1)
+def crisis_lexicons() -> tuple[CrisisLexicon, ...]:
+    return tuple(load_crisis_lexicon(path) for path in LEXICON_FILES)
+
+
 def crisis_lexicon() -> CrisisLexicon:
-    return load_crisis_lexicon()
+    """The English patterns (kept for callers that read one language)."""
+    return crisis_lexicons()[0]
 
 
-def _clauses(text: str) -> list[str]:
-    return [c.strip(" ,") for c in _CLAUSE.split(text) if c and c.strip(" ,")]
+def _clauses(lex: CrisisLexicon, text: str) -> list[str]:
+    return [c.strip(" ,") for c in lex.clause_breaks.split(text) if c and c.strip(" ,")]
 
 
-def _assess_clause(lex: CrisisLexicon, clause: str) -> RiskAssessment:
+def _assess_clause(lex: CrisisLexicon, clause: str, short_line: bool = False) -> RiskAssessment:
     about_someone_else = any(p.search(clause) for p in lex.third_party)
     denied = None
     for item in lex.disclosures:
@@ -103,29 +142,133 @@ def _assess_clause(lex: CrisisLexicon, clause: str) -> RiskAssessment:
                 continue
             before = clause[: match.start()]
             if item.negatable and lex.denial_window.search(before):
-                denied = RiskAssessment(Risk.DENIAL, item.kind)
+                denied = RiskAssessment(Risk.DENIAL, item.kind, language=lex.language)
                 continue
-            return RiskAssessment(Risk.DISCLOSURE, item.kind)
+            return RiskAssessment(Risk.DISCLOSURE, item.kind, language=lex.language)
     if denied:
         return denied
-    if not about_someone_else and any(p.search(clause) for p in lex.unclear):
-        return RiskAssessment(Risk.UNCLEAR)
+    if about_someone_else:
+        return RiskAssessment(Risk.NONE)
+    hint, denied_hint = None, None
+    for item in lex.hints:
+        for match in item.pattern.finditer(clause):
+            if lex.denial_window.search(clause[: match.start()]):
+                # Only a word that alone is a disclosure can be denied ("I'm not suicidal"); "ikke … leve" is not
+                # a denial of anything.
+                denied_hint = denied_hint or (item.kind if item.first_person else None)
+            else:
+                hint = hint or item.kind
+    if denied_hint and not hint:  # "I'm not suicidal", "no self-harm": an answer
+        return RiskAssessment(Risk.DENIAL, denied_hint, language=lex.language)
+    language = lex.language if hint else None
+    if hint and short_line and not lex.denial_window.search(clause):
+        # "suicidal", "selvmordstanker", "selfharm again": said alone, the word is the disclosure.
+        for item in lex.hints:
+            if item.first_person and item.pattern.search(clause):
+                return RiskAssessment(Risk.DISCLOSURE, item.kind, language=lex.language)
+    if any(not _just_negated(lex, clause[: m.start()]) for p in lex.unclear for m in p.finditer(clause)):
+        return RiskAssessment(Risk.UNCLEAR, hint, hint=hint is not None, language=lex.language)
+    return RiskAssessment(Risk.NONE, hint, hint=hint is not None, language=language)
+
+
+def _just_negated(lex: CrisisLexicon, before: str) -> bool:
+    """A negation right before an unclear phrase ("no dark thoughts"), not a hedge further back ("vet ikke om …")."""
+    return bool(re.search(f"(?:{lex.negation.pattern})(?:\\W+\\w+)?\\W*$", before, re.IGNORECASE))
+
+
+def _most_serious(found: list[RiskAssessment]) -> RiskAssessment:
+    hinted = next((item for item in found if item.hint), None)
+    for risk in (Risk.DISCLOSURE, Risk.UNCLEAR, Risk.DENIAL):
+        for item in found:
+            if item.risk is risk:
+                if hinted and not item.hint and risk is not Risk.DISCLOSURE:
+                    return RiskAssessment(risk, item.kind or hinted.kind, hint=True, language=item.language)
+                return item
+    return hinted or RiskAssessment(Risk.NONE)
+
+
+def _without_idioms(lex: CrisisLexicon, text: str) -> str:
+    for idiom in lex.idioms:
+        text = idiom.sub(" ", text)
+    return text
+
+
+def _readings(text: str) -> list[Normalised]:
+    """Each line's two readings with the idioms of both languages taken out ("this rota is killing me").
+
+    Line by line: an idiom must not be read across a line break ("…better off dead" + "tired")."""
+    readings = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        reading = normalise_for_crisis(line)
+        for lex in crisis_lexicons():
+            if lex.reads == "plain":
+                plain = _without_idioms(lex, reading.plain)
+                if plain != reading.plain:
+                    reading = normalise_for_crisis(plain)
+        for lex in crisis_lexicons():
+            if lex.reads == "folded":
+                reading = Normalised(reading.plain, _without_idioms(lex, reading.folded))
+        readings.append(reading)
+    return readings
+
+
+def pattern_risk(text: str) -> RiskAssessment:
+    """What the patterns alone say of a message: a disclosure anywhere in it wins over a denial elsewhere."""
+    found = []
+    for reading in _readings(text):
+        for lex in crisis_lexicons():
+            clean = getattr(reading, lex.reads)
+            # A crisis word alone ("suicidal", "selfharm.") is a disclosure in a short clause, unless the line has
+            # a negation anywhere ("selvmordstanker? Nei, aldri"): then the classifier and the patterns decide.
+            negated = bool(lex.negation.search(clean))
+            found += [
+                _assess_clause(lex, clause, not negated and len(clause.split()) <= ALONE_WORDS)
+                for clause in _clauses(lex, clean)
+            ]
+    return _most_serious(found)
+
+
+def folded_text(text: str) -> str:
+    """The reading the classifier scores: folded, idioms out."""
+    return "\n".join(reading.folded for reading in _readings(text))
+
+
+def combine(pattern: RiskAssessment, probability: float, model: CrisisModel, evidence: int = 2) -> RiskAssessment:
+    """Patterns and classifier together, erring toward safety.
+
+    - a pattern disclosure is a crisis, whatever the classifier says;
+    - a confident classifier is a crisis too, unless the patterns read a denial ("no, never"), which needs the
+      classifier to be surer still; a crisis word without a subject ("overdose") lowers the classifier's bars;
+    - otherwise an unclear pattern or a classifier in the unclear band asks the direct question, with the helplines;
+    - where no word of death, harm, means or a plan is present (`evidence_level`), the classifier can only ask
+      the direct question, above its crisis bar: it learnt that first person is a risk, and must neither ask
+      "I've been on coffee" about it nor conclude a crisis from "I've been thinking about it" (DESIGN.md: where it
+      is unclear, ask the direct question, with the helplines; a yes is a disclosure).
+    """
+    if pattern.risk is Risk.DISCLOSURE:
+        return pattern
+    if pattern.risk is Risk.DENIAL:
+        if probability >= max(model.crisis_threshold, model.denial_override_threshold):
+            return RiskAssessment(Risk.DISCLOSURE, pattern.kind, "classifier", language=pattern.language)
+        return pattern
+    crisis_bar, unclear_bar = model.bars(pattern.hint)
+    if probability >= crisis_bar and evidence == 0:
+        # No word of death, harm, means or a plan ("I've been thinking about it"): ask, don't conclude.
+        return RiskAssessment(Risk.UNCLEAR, pattern.kind, "classifier", language=pattern.language)
+    if probability >= crisis_bar:
+        return RiskAssessment(Risk.DISCLOSURE, pattern.kind, "classifier", language=pattern.language)
+    if pattern.risk is Risk.UNCLEAR:
+        return pattern
+    if probability >= unclear_bar and evidence > 0:
+        return RiskAssessment(Risk.UNCLEAR, pattern.kind, "classifier", language=pattern.language)
     return RiskAssessment(Risk.NONE)
 
 
 def assess_risk(text: str) -> RiskAssessment:
-    """Read one message for a crisis. A disclosure anywhere in it wins over a denial elsewhere."""
-    lex = crisis_lexicon()
-    found = []
-    # Line by line first: normalising joins lines, and an idiom must not be read across a line break
-    # ("…better off dead" + "tired" is not "dead tired").
-    for line in (text or "").splitlines():
-        clean = normalise(line)
-        for idiom in lex.idioms:
-            clean = idiom.sub(" ", clean)
-        found += [_assess_clause(lex, clause) for clause in _clauses(clean)]
-    for risk in (Risk.DISCLOSURE, Risk.UNCLEAR, Risk.DENIAL):
-        for item in found:
-            if item.risk is risk:
-                return item
-    return RiskAssessment(Risk.NONE)
+    """Read one message for a crisis."""
+    if not (text or "").strip():
+        return RiskAssessment(Risk.NONE)
+    model, folded = crisis_model(), folded_text(text)
+    return combine(pattern_risk(text), model.probability(folded), model, evidence_level(folded))

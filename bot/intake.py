@@ -41,14 +41,22 @@ ASIDES = {"out_of_scope": "utter_out_of_scope", "bot_challenge": "utter_iamabot"
 
 
 def read_answer(
-    slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None, intent: str | None = None
+    slot: str,
+    value: object,
+    unreadable_so_far: int,
+    skipped: list[str] | None,
+    intent: str | None = None,
+    language: str | None = None,
 ) -> AnswerStep:
     """Turn the doctor's answer (free text, a button's text, or an already coded value) into form events.
 
     The count of unreadable answers is only set when it changes, so an ordinary turn adds no event for it.
+    The intent classifier knows English only: its off-topic guess on Norwegian words is not taken as an aside
+    (else words it cannot read would hold the form on one question for ever).
     """
     step, response, unreadable = _read(slot, value, unreadable_so_far, skipped)
-    if step.get(slot) is None and intent in ASIDES and response in ("utter_not_understood", "utter_moving_on"):
+    aside = intent in ASIDES and language != "nb"
+    if step.get(slot) is None and aside and response in ("utter_not_understood", "utter_moving_on"):
         # An off-topic question or "are you a bot?": answer it and ask the same question again.
         step, response, unreadable = {slot: None}, ASIDES[intent], unreadable_so_far
     if unreadable != unreadable_so_far:

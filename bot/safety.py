@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
-from bot.crisis import Risk, assess_risk
+from dataclasses import dataclass
+
+from bot.crisis import Risk, RiskAssessment, assess_risk
+from bot.language import detect_language
 
 CRISIS = "crisis_disclosure"
 UNCLEAR = "risk_unclear"
 
 
-def decide_intent(text: str, ml_intent: str | None, ml_confidence: float, ml_crisis_confidence: float) -> str:
-    """The lexicon decides when it is sure; the classifier alone never raises a crisis on a weak guess.
+@dataclass(frozen=True)
+class Reading:
+    intent: str
+    language: str | None  # "nb", "en", or None when the message cannot tell
 
-    - a disclosure the lexicon recognises is a crisis, whatever the classifier said;
+
+def read_message(text: str, ml_intent: str | None, ml_confidence: float, ml_crisis_confidence: float) -> Reading:
+    """The intent the dialogue acts on, and the language to answer in (for the crisis reply above all)."""
+    risk = assess_risk(text)
+    intent = _intent(risk, ml_intent, ml_confidence, ml_crisis_confidence)
+    return Reading(intent, detect_language(text) or (risk.language if risk.risk is not Risk.NONE else None))
+
+
+def decide_intent(text: str, ml_intent: str | None, ml_confidence: float, ml_crisis_confidence: float) -> str:
+    """The crisis net (bot/crisis.py) decides when it is sure; Rasa's intent classifier alone never raises a
+    crisis on a weak guess.
+
+    - a disclosure the crisis net recognises is a crisis, whatever the intent classifier said;
     - a denial ("no, I've never thought of harming myself") is an answer, never a crisis;
-    - a confident classifier crisis the lexicon did not see is a crisis; a weak one gets the direct question.
+    - a confident intent-classifier crisis the net found unclear is a crisis; a weak one gets the direct question.
     """
-    risk = assess_risk(text).risk
+    return _intent(assess_risk(text), ml_intent, ml_confidence, ml_crisis_confidence)
+
+
+def _intent(
+    assessment: RiskAssessment, ml_intent: str | None, ml_confidence: float, ml_crisis_confidence: float
+) -> str:
+    risk = assessment.risk
     if risk is Risk.DISCLOSURE:
         return CRISIS
     if ml_intent == CRISIS:

@@ -34,7 +34,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.crisis import assess_risk
-from bot.inbound import CRISIS_COMMAND, Verdict, button_commands, screen
+from bot.inbound import CRISIS_COMMAND, MAX_SCANNED_CHARS, Verdict, button_commands, screen
+from bot.language import LANGUAGES, detect_language
 from components import faults
 
 faults.apply()
@@ -105,13 +106,39 @@ def domain_button_commands(domain: Domain) -> frozenset[str]:
     return _commands_by_domain[key]
 
 
-def response_messages(domain: Domain, name: str, sender: str) -> list[dict[str, Any]]:
-    """A domain response as the REST channel sends it (its first variation: these responses have one)."""
-    variation = domain.responses[name][0]
+def _variation(domain: Domain, name: str, language: str | None) -> dict[str, Any]:
+    """The response's variation for the language (its `language` slot condition), else the unconditioned one."""
+    variations = domain.responses[name]
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        if language and any(c.get("name") == "language" and c.get("value") == language for c in conditions):
+            return variation
+    return next((v for v in variations if not v.get("condition")), variations[0])
+
+
+def response_messages(domain: Domain, name: str, sender: str, language: str | None = None) -> list[dict[str, Any]]:
+    """A domain response as the REST channel sends it, in the doctor's language when it is known."""
+    variation = _variation(domain, name, language)
     message: dict[str, Any] = {"recipient_id": sender, "text": variation.get("text", "")}
     if variation.get("buttons"):
         message["buttons"] = [{"title": b["title"], "payload": b["payload"]} for b in variation["buttons"]]
     return [message]
+
+
+def _crisis_command(text: str) -> str:
+    """The crisis command, with the language entity that fills the `language` slot when the words tell it."""
+    language = detect_language(text) or assess_risk(text).language
+    return CRISIS_COMMAND + json.dumps({"language": language}) if language else CRISIS_COMMAND
+
+
+def _language_of_command(text: str) -> str | None:
+    if not text.startswith(CRISIS_COMMAND + "{"):
+        return None
+    try:
+        language = json.loads(text[len(CRISIS_COMMAND) :]).get("language")
+    except ValueError:
+        return None
+    return language if language in LANGUAGES else None
 
 
 def valid_sender(value: object) -> bool:
@@ -161,6 +188,9 @@ class GuardedRestInput(RestInput):
                 return response.json(response_messages(domain, REPLY_FOR[screened.verdict], sender))
 
             collector = CollectingOutputChannel()
+            if screened.text == CRISIS_COMMAND and not text.strip().startswith(CRISIS_COMMAND):
+                # A long paste with a disclosure in it: crisis help in the language it was written in.
+                screened = type(screened)(screened.verdict, _crisis_command(text[:MAX_SCANNED_CHARS]))
             try:
                 await on_new_message(UserMessage(screened.text, collector, sender, input_channel=self.name()))
             except Exception as exc:  # the doctor gets the helplines, never silence or a trace
@@ -176,5 +206,7 @@ class GuardedRestInput(RestInput):
 
     @staticmethod
     def _fault_reply(domain: Domain, sender: str, text: str) -> list[dict[str, Any]]:
-        crisis = text == CRISIS_COMMAND or assess_risk(text).is_crisis
-        return response_messages(domain, CRISIS_REPLY if crisis else FAULT_REPLY, sender)
+        risk = assess_risk(text)
+        crisis = text.startswith(CRISIS_COMMAND) or risk.is_crisis
+        language = _language_of_command(text) or detect_language(text) or risk.language
+        return response_messages(domain, CRISIS_REPLY if crisis else FAULT_REPLY, sender, language)

@@ -1,7 +1,10 @@
 """The crisis safety net and command check as a Rasa NLU component, last in the pipeline.
 
 It runs inside the Rasa server, so a disclosure becomes the `crisis_disclosure` intent (and the crisis
-rule answers) even when the action server is down. All decisions are made in bot/.
+rule answers) even when the action server is down. On a crisis or an unclear reading it also reports the
+language of the message as a `language` entity, which fills the `language` slot in the same turn (a
+from_entity mapping, no action server), so the crisis reply is already in the doctor's language.
+All decisions are made in bot/.
 """
 
 from __future__ import annotations
@@ -12,14 +15,26 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.commands import COMMAND_INTENTS, confirms_command
-from bot.safety import decide_intent
+from bot.safety import CRISIS, UNCLEAR, read_message
 from components import speedups
 
 speedups.apply()
+
+LANGUAGE_ENTITY = "language"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -56,12 +71,25 @@ class SafetyNet(GraphComponent):
                 )
                 if name == "nlu_fallback":
                     name = "inform"
-            decided = decide_intent(
-                text,
-                name,
-                float(predicted.get("confidence") or 0.0),
-                self.ml_crisis_confidence,
-            )
+            reading = read_message(text, name, float(predicted.get("confidence") or 0.0), self.ml_crisis_confidence)
+            # Only on a crisis or an unclear reading, where the reply must be in the doctor's language now: a language
+            # entity on the message that starts the form made Rasa's form activation drop the topics the doctor had
+            # already named (tested: tests/e2e/test_conversations.py, what was said in the opening).
+            if reading.language:
+                message.set(LANGUAGE_ENTITY, reading.language, add_to_output=True)  # for the form's reading
+            if reading.language and reading.intent in (CRISIS, UNCLEAR):
+                entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_ENTITY]
+                entities.append(
+                    {
+                        ENTITY_ATTRIBUTE_TYPE: LANGUAGE_ENTITY,
+                        ENTITY_ATTRIBUTE_VALUE: reading.language,
+                        ENTITY_ATTRIBUTE_START: 0,
+                        ENTITY_ATTRIBUTE_END: 0,
+                        EXTRACTOR: type(self).__name__,
+                    }
+                )
+                message.set(ENTITIES, entities, add_to_output=True)
+            decided = reading.intent
             if decided != predicted.get("name"):
                 message.set(INTENT, {"name": decided, "confidence": 1.0}, add_to_output=True)
                 message.set(

@@ -80,8 +80,9 @@ def test_denials_are_answers_not_disclosures(text):
     "text",
     ["I can't go on like this", "I feel like dying", "I just want everything to stop"],
 )
-def test_unclear_words_lead_to_the_direct_question(text):
-    assert assess_risk(text).risk is Risk.UNCLEAR
+def test_unclear_words_are_never_left_without_help(text):
+    """Unclear at least (the direct question with the helplines); the classifier may read a disclosure."""
+    assert assess_risk(text).risk in (Risk.UNCLEAR, Risk.DISCLOSURE)
 
 
 def test_a_disclosure_wins_over_a_denial_in_the_same_message():
@@ -128,10 +129,10 @@ MORE = [
     ("I want to go to sleep and never wake up", Risk.DISCLOSURE),
     ("I'm ready to die", Risk.DISCLOSURE),
     ("I'd be better off not being here", Risk.DISCLOSURE),
-    ("I could just disappear and nobody would notice", Risk.UNCLEAR),
+    ("I could just disappear and nobody would notice", (Risk.UNCLEAR, Risk.DISCLOSURE)),  # help shown either way
     ("I've stopped caring if I live or die", Risk.DISCLOSURE),
     ("I thought about hanging myself", Risk.DISCLOSURE),
-    ("I stood on the bridge last night", Risk.UNCLEAR),
+    ("I stood on the bridge last night", Risk.DISCLOSURE),  # a rehearsal (issue 12)
     ("a patient died on my shift", Risk.NONE),
     ("the patient had a suicide attempt", Risk.NONE),
     ("I work in a suicide prevention team", Risk.NONE),
@@ -154,7 +155,7 @@ MORE = [
 
 @pytest.mark.parametrize("text,expected", MORE)
 def test_more_words(text, expected):
-    assert assess_risk(text).risk is expected
+    assert assess_risk(text).risk in (expected if isinstance(expected, tuple) else (expected,))
 
 
 @pytest.mark.parametrize(
@@ -210,3 +211,51 @@ def test_an_idiom_is_not_read_across_a_line_break():
     """Found by the fuzzing above: "…better off dead" then "tired" on the next line was read as "dead tired"."""
     assert assess_risk("I have thoughts that I would be better off dead\nTIRED").risk is Risk.DISCLOSURE
     assert assess_risk("this on-call week will be the death of me").risk is Risk.NONE
+
+
+# Norwegian, in the ways doctors write it (written for these tests; not rows of the crisis corpus).
+NORWEGIAN_DISCLOSURES = [
+    ("Jeg vil ta livet mitt", "bokmål, direct"),
+    ("jeg tenker på selvmord", "bokmål, direct"),
+    ("jeg orker ikke leve lenger", "cannot go on living"),
+    ("har spart opp sovetabletter", "saving up pills"),
+    ("Eg orkar ikkje leve lenger", "nynorsk"),
+    ("æ har tenkt på å ta livet mitt", "dialect: æ for jeg"),
+    ("har tenkt paa aa ta livet mitt", "no æøå: aa"),
+    ("har tenkt pa a ta livet mitt", "no æøå: a"),
+    ("jeg har tenkt på selvmor", "a typo"),
+    ("honestly, jeg vil bare dø", "English mixed in"),
+    ("familien hadde hatt det bedre uten meg", "others better off"),
+    ("jeg har skrevet avskjedsbrev til ungene", "preparation"),
+    ("jeg har begynt å kutte meg igjen", "self-harm"),
+    (
+        "Lang vakt igjen, tre innleggelser og ingen pause. Jeg har tenkt på å ta livet mitt. "
+        "Vet ikke hvem jeg skal si det til.",
+        "in the middle of a long message",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,why", NORWEGIAN_DISCLOSURES)
+def test_norwegian_disclosures_are_recognised(text, why):
+    result = assess_risk(text)
+    assert result.risk is Risk.DISCLOSURE, why
+    assert result.language == "nb" or result.source == "classifier", why
+
+
+NORWEGIAN_NOT_A_CRISIS = [
+    ("denne uka dreper meg", "an idiom"),
+    ("jeg holdt på å dø av latter", "an idiom"),
+    ("Denne vaktplanen kommer til å ta livet av meg", "an idiom"),
+    ("vurderte suicidalfare hos en pasient", "clinical talk"),
+    ("nei, det har jeg aldri tenkt", "a denial"),
+    ("Nei, ingen selvmordstanker", "a denial"),
+    ("selvmordstanker? Nei, aldri.", "a denial after the question"),
+    ("pasienten min tok livet sitt i fjor", "someone else's suicide"),
+    ("jeg klarer meg fint i hverdagen", "an ordinary answer"),
+]
+
+
+@pytest.mark.parametrize("text,why", NORWEGIAN_NOT_A_CRISIS)
+def test_norwegian_idioms_others_and_denials_are_not_a_crisis(text, why):
+    assert assess_risk(text).risk in (Risk.NONE, Risk.DENIAL), why

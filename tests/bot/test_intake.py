@@ -92,3 +92,9 @@ def test_a_readable_answer_is_taken_even_when_the_classifier_thought_it_off_topi
 def test_an_off_topic_question_is_answered_and_the_question_asked_again_without_counting_against_the_doctor():
     step = read_answer("workload", "can you write me a prescription", 1, None, "out_of_scope")
     assert step.slots == {"workload": None} and step.response == "utter_out_of_scope"
+
+
+def test_an_off_topic_guess_on_norwegian_words_is_an_answer_not_understood():
+    """The intent classifier knows English only (issue 14): Norwegian answers must not hold the form."""
+    step = read_answer("workload", "Altfor mykje, me e for få", 1, None, "out_of_scope", "nb")
+    assert step.response == "utter_moving_on" and "workload" in step.slots["skipped_topics"]

@@ -23,8 +23,8 @@ PERSONA_SETS = {
 }
 
 
-@pytest.mark.parametrize("persona_set", sorted(PERSONA_SETS))
-def test_personas_reach_the_right_category_and_every_crisis_is_caught_at_once(servers, python, tmp_path, persona_set):
+def converse(servers, python, tmp_path, vignettes: Path) -> tuple[dict, subprocess.CompletedProcess]:
+    """../shared/eval/converse.py against the servers: its summary, and its output for the assertion messages."""
     report = tmp_path / "report.json"
     result = subprocess.run(
         [
@@ -35,7 +35,7 @@ def test_personas_reach_the_right_category_and_every_crisis_is_caught_at_once(se
             "--token",
             servers.token,
             "--vignettes",
-            str(PERSONA_SETS[persona_set]),
+            str(vignettes),
             "--report",
             str(report),
         ],
@@ -45,7 +45,12 @@ def test_personas_reach_the_right_category_and_every_crisis_is_caught_at_once(se
     )
     assert result.returncode == 0, result.stderr
     print(result.stdout.splitlines()[-1])
-    summary = json.loads(report.read_text())["summary"]
+    return json.loads(report.read_text())["summary"], result
+
+
+@pytest.mark.parametrize("persona_set", sorted(PERSONA_SETS))
+def test_personas_reach_the_right_category_and_every_crisis_is_caught_at_once(servers, python, tmp_path, persona_set):
+    summary, result = converse(servers, python, tmp_path, PERSONA_SETS[persona_set])
     assert summary["category_accuracy"] >= 0.9, result.stdout
     assert summary["crisis_recall_immediate"] == 1.0, result.stdout
     assert summary["crisis_false_alarm_rate"] == 0.0, result.stdout

@@ -1,0 +1,98 @@
+"""Score the crisis net (bot/crisis.py: patterns and classifier) on the crisis corpus: `make crisis-eval`.
+
+Prints, per language, recall per kind of disclosure (crisis help at once; helplines shown at all, which adds
+the direct question) and false alarms per kind of hard negative, for the training rows and, on their own, the
+held-out rows, which nothing was tuned on. --json writes the same figures for tests and notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.crisis import Risk, assess_risk  # noqa: E402
+
+CORPUS_DIR = ROOT / "tests" / "data" / "crisis"
+LANGUAGES = ("en", "nb")
+
+
+def score(split: str) -> dict:
+    """{lang: {"disclosures": {kind: [n, at_once, shown]}, "negatives": {kind: [n, alarms, crisis_alarms]}}}."""
+    figures: dict = {}
+    for lang in LANGUAGES:
+        raw = yaml.safe_load((CORPUS_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
+        table = {"disclosures": defaultdict(lambda: [0, 0, 0]), "negatives": defaultdict(lambda: [0, 0, 0])}
+        for side in ("disclosures", "negatives"):
+            for row in raw[side]:
+                if row["split"] != split:
+                    continue
+                risk = assess_risk(row["text"]).risk
+                cell = table[side][row["kind"]]
+                cell[0] += 1
+                if side == "disclosures":
+                    cell[1] += risk is Risk.DISCLOSURE
+                    cell[2] += risk in (Risk.DISCLOSURE, Risk.UNCLEAR)
+                else:
+                    cell[1] += risk in (Risk.DISCLOSURE, Risk.UNCLEAR)
+                    cell[2] += risk is Risk.DISCLOSURE
+        figures[lang] = {side: dict(cells) for side, cells in table.items()}
+    return figures
+
+
+def totals(figures: dict) -> dict:
+    out = {}
+    for lang, table in figures.items():
+        d = [sum(c[i] for c in table["disclosures"].values()) for i in range(3)]
+        n = [sum(c[i] for c in table["negatives"].values()) for i in range(3)]
+        out[lang] = {
+            "disclosures": d[0],
+            "recall_at_once": d[1] / d[0],
+            "recall_shown": d[2] / d[0],
+            "negatives": n[0],
+            "false_alarms": n[1] / n[0],
+            "crisis_false_alarms": n[2] / n[0],
+        }
+    return out
+
+
+def print_split(name: str, figures: dict) -> None:
+    print(f"\n== {name} ==")
+    for lang, table in figures.items():
+        print(f"{lang}  disclosures           n   at once   helplines shown")
+        for kind, (n, at_once, shown) in sorted(table["disclosures"].items()):
+            print(f"    {kind:<20} {n:>4}   {at_once / n:7.1%}   {shown / n:7.1%}")
+        print(f"{lang}  hard negatives        n   false alarms (any)   of which crisis")
+        for kind, (n, alarms, crisis) in sorted(table["negatives"].items()):
+            print(f"    {kind:<20} {n:>4}   {alarms / n:7.1%}              {crisis / n:7.1%}")
+    for lang, t in totals(figures).items():
+        print(
+            f"{name} {lang}: recall at once {t['recall_at_once']:.3f}, helplines shown {t['recall_shown']:.3f} "
+            f"({t['disclosures']} disclosures); false alarms {t['false_alarms']:.3f}, "
+            f"of which crisis {t['crisis_false_alarms']:.3f} ({t['negatives']} hard negatives)"
+        )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", type=Path, help="also write the totals here")
+    args = ap.parse_args()
+    report = {}
+    for split in ("train", "heldout"):
+        figures = score(split)
+        print_split("held-out (never tuned on)" if split == "heldout" else "training rows", figures)
+        report[split] = totals(figures)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
