@@ -14,16 +14,18 @@ from rasa_sdk.types import DomainDict
 from bot import intake
 
 FORM = "self_assessment_form"
+CRISIS_RISK = "crisis_risk"  # the parse-data key components/safety_net.py writes its crisis reading to
 
 
-def _user_texts_since_restart(tracker: Tracker) -> list[str]:
-    texts: list[str] = []
+def _user_messages_since_restart(tracker: Tracker) -> list[tuple[str, str | None]]:
+    """Each text the doctor wrote, with the crisis reading the Rasa server made of it (components/safety_net.py)."""
+    messages: list[tuple[str, str | None]] = []
     for event in tracker.events:
         if event.get("event") == "restart":
-            texts = []
+            messages = []
         elif event.get("event") == "user" and event.get("text") and not event["text"].startswith("/"):
-            texts.append(event["text"])
-    return texts
+            messages.append((event["text"], (event.get("parse_data") or {}).get(CRISIS_RISK)))
+    return messages
 
 
 def _language(tracker: Tracker) -> str | None:
@@ -58,9 +60,15 @@ class AnswerValidation(FormValidationAction, ABC):
     ) -> list[EventType]:
         """Fill topics the doctor already answered unasked (at the start: everything said so far)."""
         starting = tracker.active_loop.get("name") != FORM
-        texts = _user_texts_since_restart(tracker) if starting else [tracker.latest_message.get("text") or ""]
+        latest = [(tracker.latest_message.get("text") or "", tracker.latest_message.get(CRISIS_RISK))]
+        messages = _user_messages_since_restart(tracker) if starting else latest
+        texts, risks = [text for text, _ in messages], [risk for _, risk in messages]
         events: list[EventType] = []
-        if not starting and tracker.get_slot("requested_slot") != "self_harm" and intake.needs_safety_check(texts[-1]):
+        if (
+            not starting
+            and tracker.get_slot("requested_slot") != "self_harm"
+            and intake.needs_safety_check(texts[-1], risks[-1])
+        ):
             dispatcher.utter_message(response="utter_safety_check_intro")
             events.append(SlotSet("safety_check_due", True))
         found = intake.volunteered_answers(
@@ -68,6 +76,7 @@ class AnswerValidation(FormValidationAction, ABC):
             tracker.slots,
             tracker.get_slot("skipped_topics"),
             tracker.get_slot("requested_slot"),
+            risks,
         )
         if found and starting:
             dispatcher.utter_message(response="utter_noted_from_opening")

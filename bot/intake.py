@@ -85,11 +85,20 @@ def _read(slot: str, value: object, unreadable_so_far: int, skipped: list[str] |
     return {slot: None, "skipped_topics": skipped_now}, response, 0
 
 
-def volunteered_answers(texts: list[str], slots: dict, skipped: list[str] | None, asked: str | None) -> dict:
-    """Topics the doctor answered unasked, for topics still open: the form will not ask them again."""
+def volunteered_answers(
+    texts: list[str],
+    slots: dict,
+    skipped: list[str] | None,
+    asked: str | None,
+    risks: list[str | None] | None = None,
+) -> dict:
+    """Topics the doctor answered unasked, for topics still open: the form will not ask them again.
+
+    `risks` are the crisis readings the Rasa server already made of these texts (bot.crisis.Risk values, from
+    the parse data), so the action server need not read them again; a text without one is read here."""
     found: dict = {}
-    for text in texts:
-        if assess_risk(text).risk is Risk.DISCLOSURE:
+    for index, text in enumerate(texts):
+        if _risk(text, (risks or [None] * len(texts))[index]) is Risk.DISCLOSURE:
             continue
         for slot, value in volunteered(text).items():
             if slot == asked or slot in (skipped or []) or slots.get(slot) is not None or slot in found:
@@ -98,6 +107,10 @@ def volunteered_answers(texts: list[str], slots: dict, skipped: list[str] | None
     return found
 
 
-def needs_safety_check(text: str) -> bool:
+def needs_safety_check(text: str, risk: str | None = None) -> bool:
     """A message that is not a disclosure but worries us: the form asks the safety question next."""
-    return assess_risk(text).risk is Risk.UNCLEAR
+    return _risk(text, risk) is Risk.UNCLEAR
+
+
+def _risk(text: str, known: str | None) -> Risk:
+    return Risk(known) if known in {r.value for r in Risk} else assess_risk(text).risk

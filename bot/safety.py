@@ -15,13 +15,15 @@ UNCLEAR = "risk_unclear"
 class Reading:
     intent: str
     language: str | None  # "nb", "en", or None when the message cannot tell
+    risk: str  # bot.crisis.Risk value, passed on so the action server need not read the words again
 
 
 def read_message(text: str, ml_intent: str | None, ml_confidence: float, ml_crisis_confidence: float) -> Reading:
     """The intent the dialogue acts on, and the language to answer in (for the crisis reply above all)."""
     risk = assess_risk(text)
     intent = _intent(risk, ml_intent, ml_confidence, ml_crisis_confidence)
-    return Reading(intent, detect_language(text) or (risk.language if risk.risk is not Risk.NONE else None))
+    language = detect_language(text) or (risk.language if risk.risk is not Risk.NONE else None)
+    return Reading(intent, language, risk.risk.value)
 
 
 def decide_intent(text: str, ml_intent: str | None, ml_confidence: float, ml_crisis_confidence: float) -> str:

@@ -27,14 +27,20 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from threadpoolctl import threadpool_limits
 
 from bot.commands import COMMAND_INTENTS, confirms_command
 from bot.safety import CRISIS, UNCLEAR, read_message
 from components import speedups
 
 speedups.apply()
+# One BLAS thread in the Rasa server: the language check's small products made OpenBLAS's second thread spin
+# for milliseconds after each one (measured: 5.9 ms of CPU per check, 0.3 ms with one thread), on a machine whose
+# two cores serve the doctors' turns.
+threadpool_limits(1, user_api="blas")
 
 LANGUAGE_ENTITY = "language"
+CRISIS_RISK = "crisis_risk"  # actions/custom_forms.py reads the same key
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -75,6 +81,7 @@ class SafetyNet(GraphComponent):
             # Only on a crisis or an unclear reading, where the reply must be in the doctor's language now: a language
             # entity on the message that starts the form made Rasa's form activation drop the topics the doctor had
             # already named (tested: tests/e2e/test_conversations.py, what was said in the opening).
+            message.set(CRISIS_RISK, reading.risk, add_to_output=True)  # the form reads it, not the words again
             if reading.language:
                 message.set(LANGUAGE_ENTITY, reading.language, add_to_output=True)  # for the form's reading
             if reading.language and reading.intent in (CRISIS, UNCLEAR):

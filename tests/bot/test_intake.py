@@ -98,3 +98,11 @@ def test_an_off_topic_guess_on_norwegian_words_is_an_answer_not_understood():
     """The intent classifier knows English only (issue 14): Norwegian answers must not hold the form."""
     step = read_answer("workload", "Altfor mykje, me e for få", 1, None, "out_of_scope", "nb")
     assert step.response == "utter_moving_on" and "workload" in step.slots["skipped_topics"]
+
+
+def test_the_crisis_reading_of_the_rasa_server_is_used_not_made_again():
+    """The Rasa server's reading comes with the message; the action server trusts it rather than reading again."""
+    text = "I'm on sick leave"
+    assert volunteered_answers([text], {}, None, None, ["disclosure"]) == {}
+    assert volunteered_answers([text], {}, None, None, ["none"])["work_status"] == "sick_leave"
+    assert needs_safety_check("anything at all", "unclear") and not needs_safety_check("I can't go on like this", "none")
