@@ -105,4 +105,6 @@ def test_the_crisis_reading_of_the_rasa_server_is_used_not_made_again():
     text = "I'm on sick leave"
     assert volunteered_answers([text], {}, None, None, ["disclosure"]) == {}
     assert volunteered_answers([text], {}, None, None, ["none"])["work_status"] == "sick_leave"
-    assert needs_safety_check("anything at all", "unclear") and not needs_safety_check("I can't go on like this", "none")
+    assert needs_safety_check("anything at all", "unclear") and not needs_safety_check(
+        "I can't go on like this", "none"
+    )
