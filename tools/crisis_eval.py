@@ -48,17 +48,21 @@ def score(split: str) -> dict:
 
 
 def totals(figures: dict) -> dict:
+    """Per language; the ordinary answers (kind `answer`, training rows only) apart from the hard negatives."""
     out = {}
     for lang, table in figures.items():
         d = [sum(c[i] for c in table["disclosures"].values()) for i in range(3)]
-        n = [sum(c[i] for c in table["negatives"].values()) for i in range(3)]
+        hard = [sum(c[i] for kind, c in table["negatives"].items() if kind != "answer") for i in range(3)]
+        answers = table["negatives"].get("answer", [0, 0, 0])
         out[lang] = {
             "disclosures": d[0],
             "recall_at_once": d[1] / d[0],
             "recall_shown": d[2] / d[0],
-            "negatives": n[0],
-            "false_alarms": n[1] / n[0],
-            "crisis_false_alarms": n[2] / n[0],
+            "negatives": hard[0],
+            "false_alarms": hard[1] / hard[0],
+            "crisis_false_alarms": hard[2] / hard[0],
+            "answers": answers[0],
+            "answer_false_alarms": answers[1] / answers[0] if answers[0] else 0.0,
         }
     return out
 
@@ -77,6 +81,7 @@ def print_split(name: str, figures: dict) -> None:
             f"{name} {lang}: recall at once {t['recall_at_once']:.3f}, helplines shown {t['recall_shown']:.3f} "
             f"({t['disclosures']} disclosures); false alarms {t['false_alarms']:.3f}, "
             f"of which crisis {t['crisis_false_alarms']:.3f} ({t['negatives']} hard negatives)"
+            + (f"; ordinary answers {t['answer_false_alarms']:.3f} ({t['answers']})" if t["answers"] else "")
         )
 
 
