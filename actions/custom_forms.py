@@ -12,9 +12,9 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot import intake
+from bot.safety import CRISIS_RISK_KEY, LANGUAGE_KEY
 
 FORM = "self_assessment_form"
-CRISIS_RISK = "crisis_risk"  # the parse-data key components/safety_net.py writes its crisis reading to
 
 
 def _user_messages_since_restart(tracker: Tracker) -> list[tuple[str, str | None]]:
@@ -24,16 +24,16 @@ def _user_messages_since_restart(tracker: Tracker) -> list[tuple[str, str | None
         if event.get("event") == "restart":
             messages = []
         elif event.get("event") == "user" and event.get("text") and not event["text"].startswith("/"):
-            messages.append((event["text"], (event.get("parse_data") or {}).get(CRISIS_RISK)))
+            messages.append((event["text"], (event.get("parse_data") or {}).get(CRISIS_RISK_KEY)))
     return messages
 
 
 def _language(tracker: Tracker) -> str | None:
     """The language of the doctor's latest message that told it (components/safety_net.py reads each one)."""
     for event in reversed(tracker.events):
-        if event.get("event") == "user" and (event.get("parse_data") or {}).get("language"):
-            return event["parse_data"]["language"]
-    return tracker.latest_message.get("language") or tracker.get_slot("language")
+        if event.get("event") == "user" and (event.get("parse_data") or {}).get(LANGUAGE_KEY):
+            return event["parse_data"][LANGUAGE_KEY]
+    return tracker.get_slot("language")
 
 
 class AnswerValidation(FormValidationAction, ABC):
@@ -60,7 +60,7 @@ class AnswerValidation(FormValidationAction, ABC):
     ) -> list[EventType]:
         """Fill topics the doctor already answered unasked (at the start: everything said so far)."""
         starting = tracker.active_loop.get("name") != FORM
-        latest = [(tracker.latest_message.get("text") or "", tracker.latest_message.get(CRISIS_RISK))]
+        latest = [(tracker.latest_message.get("text") or "", tracker.latest_message.get(CRISIS_RISK_KEY))]
         messages = _user_messages_since_restart(tracker) if starting else latest
         texts, risks = [text for text, _ in messages], [risk for _, risk in messages]
         events: list[EventType] = []

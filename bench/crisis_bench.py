@@ -14,22 +14,18 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.crisis import assess_risk  # noqa: E402
 from bot.language import detect_language  # noqa: E402
+from tools.crisis_corpus import corpus_rows  # noqa: E402
 
 VIGNETTES = sorted((ROOT.parent / "shared" / "eval").glob("vignettes-dev*.json"))
 
 
 def messages() -> list[str]:
-    texts = []
-    for path in sorted((ROOT / "tests" / "data" / "crisis").glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        texts += [row["text"] for side in ("disclosures", "negatives") for row in raw[side]]
+    texts = [row["text"] for row in corpus_rows()]
     for path in VIGNETTES:
         for persona in json.loads(path.read_text(encoding="utf-8")):
             texts += [persona.get("opening") or ""] + list((persona.get("answers") or {}).values())

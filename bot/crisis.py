@@ -68,6 +68,7 @@ class CrisisLexicon:
     third_party: tuple[re.Pattern, ...]
     denial_window: re.Pattern
     negation: re.Pattern
+    just_negated: re.Pattern  # a negation right before, with at most one word between ("no dark thoughts")
     disclosures: tuple[_Disclosure, ...]
     hints: tuple[_Disclosure, ...]
     unclear: tuple[re.Pattern, ...]
@@ -109,6 +110,7 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
         third_party=tuple(_compile(p) for p in raw["third_party"]),
         denial_window=_compile(raw["denial_window"]),
         negation=_compile(raw["negation"]),
+        just_negated=_compile(f"(?:{raw['negation']})(?:\\W+\\w+)?\\W*$"),
         disclosures=tuple(disclosures),
         hints=tuple(
             _Disclosure(kind=g["kind"], first_person=bool(g.get("alone")), negatable=True, pattern=_compile(p))
@@ -122,11 +124,6 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
 @lru_cache(maxsize=1)
 def crisis_lexicons() -> tuple[CrisisLexicon, ...]:
     return tuple(load_crisis_lexicon(path) for path in LEXICON_FILES)
-
-
-def crisis_lexicon() -> CrisisLexicon:
-    """The English patterns (kept for callers that read one language)."""
-    return crisis_lexicons()[0]
 
 
 def _clauses(lex: CrisisLexicon, text: str) -> list[str]:
@@ -166,14 +163,11 @@ def _assess_clause(lex: CrisisLexicon, clause: str, short_line: bool = False) ->
         for item in lex.hints:
             if item.first_person and item.pattern.search(clause):
                 return RiskAssessment(Risk.DISCLOSURE, item.kind, language=lex.language)
-    if any(not _just_negated(lex, clause[: m.start()]) for p in lex.unclear for m in p.finditer(clause)):
+    # A negation right before an unclear phrase ("no dark thoughts") is an answer; a hedge further back
+    # ("vet ikke om jeg orker mer av livet") is not.
+    if any(not lex.just_negated.search(clause[: m.start()]) for p in lex.unclear for m in p.finditer(clause)):
         return RiskAssessment(Risk.UNCLEAR, hint, hint=hint is not None, language=lex.language)
     return RiskAssessment(Risk.NONE, hint, hint=hint is not None, language=language)
-
-
-def _just_negated(lex: CrisisLexicon, before: str) -> bool:
-    """A negation right before an unclear phrase ("no dark thoughts"), not a hedge further back ("vet ikke om …")."""
-    return bool(re.search(f"(?:{lex.negation.pattern})(?:\\W+\\w+)?\\W*$", before, re.IGNORECASE))
 
 
 def _most_serious(found: list[RiskAssessment]) -> RiskAssessment:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.crisis import assess_risk
+from bot.safety import answer_language
 
 MAX_MESSAGE_CHARS = 2000
 MAX_SCANNED_CHARS = 120_000  # a 100 kB paste is still read for a crisis (~0.4 s); beyond this, only "too long"
@@ -35,6 +36,7 @@ class Verdict(str, Enum):
 class Screened:
     verdict: Verdict
     text: str
+    language: str | None = None  # with the crisis command for a disclosure in other words: the language to answer in
 
 
 def clean_text(text: str) -> str:
@@ -62,14 +64,14 @@ def screen(text: str, commands: frozenset[str], max_chars: int = MAX_MESSAGE_CHA
     cleaned = clean_text(text).strip()
     if cleaned.startswith(COMMAND_PREFIX) and cleaned not in commands:
         words = cleaned.lstrip(COMMAND_PREFIX + " \t\n")[:MAX_SCANNED_CHARS]
-        if words and assess_risk(words).is_crisis:
-            return Screened(Verdict.READ, CRISIS_COMMAND)
+        if words and (risk := assess_risk(words)).is_crisis:
+            return Screened(Verdict.READ, CRISIS_COMMAND, answer_language(words[:max_chars], risk))
         return Screened(Verdict.COMMAND if words else Verdict.EMPTY, "")
     if not cleaned:
         return Screened(Verdict.EMPTY, "")
     if len(cleaned) > max_chars:
         # Too long to read as one answer, but a disclosure anywhere in it still gets crisis help at once.
-        if len(cleaned) <= MAX_SCANNED_CHARS and assess_risk(cleaned).is_crisis:
-            return Screened(Verdict.READ, CRISIS_COMMAND)
+        if len(cleaned) <= MAX_SCANNED_CHARS and (risk := assess_risk(cleaned)).is_crisis:
+            return Screened(Verdict.READ, CRISIS_COMMAND, answer_language(cleaned[:max_chars], risk))
         return Screened(Verdict.TOO_LONG, "")
     return Screened(Verdict.READ, cleaned)

@@ -97,8 +97,8 @@ def volunteered_answers(
     `risks` are the crisis readings the Rasa server already made of these texts (bot.crisis.Risk values, from
     the parse data), so the action server need not read them again; a text without one is read here."""
     found: dict = {}
-    for index, text in enumerate(texts):
-        if _risk(text, (risks or [None] * len(texts))[index]) is Risk.DISCLOSURE:
+    for text, risk in zip(texts, risks or [None] * len(texts), strict=True):
+        if _risk(text, risk) is Risk.DISCLOSURE:
             continue
         for slot, value in volunteered(text).items():
             if slot == asked or slot in (skipped or []) or slots.get(slot) is not None or slot in found:

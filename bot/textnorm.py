@@ -15,7 +15,6 @@ so a real word is never "corrected" into a crisis word.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,8 @@ import simplemma
 import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from bot.answers import normalise
 
 FORMS_FILE = Path(__file__).parent / "lexicon" / "normalisation.yml"
 _TOKEN = re.compile(r"[\w']+", re.UNICODE)
@@ -37,14 +38,6 @@ _PAIR_TO = {"aa": "a", "ae": "a", "oe": "o"}
 class Normalised:
     plain: str
     folded: str
-
-
-def basic(text: str) -> str:
-    """Lower case, straight apostrophes, printable characters only, single spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("\u00b4", "'")
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def fold(text: str) -> str:
@@ -64,15 +57,15 @@ def load_forms(path: Path = FORMS_FILE) -> _Forms:
     mapping: dict[str, str] = {}
     for bokmal, variants in raw["to_bokmal"].items():
         for variant in variants:
-            key = basic(str(variant))
+            key = normalise(str(variant))
             if not key or " " in key:
                 raise ValueError(f"{path}: a variant must be one word: {variant!r}")
-            mapping[key] = fold(basic(bokmal))
+            mapping[key] = fold(normalise(bokmal))
             if len(fold(key)) >= 4:  # "mæ" folded is "ma", which is also "må": short words keep their letters
-                mapping.setdefault(fold(key), fold(basic(bokmal)))
+                mapping.setdefault(fold(key), fold(normalise(bokmal)))
     vocabulary = []
     for word in raw["crisis_words"]:
-        word = fold(basic(str(word)))
+        word = fold(normalise(str(word)))
         if not word.isalpha() or len(word) < 4:
             raise ValueError(f"{path}: a crisis word must be one word of letters: {word!r}")
         vocabulary.append(word)
@@ -114,7 +107,7 @@ def _word(word: str) -> tuple[str, str]:
 
 def normalise_for_crisis(text: str) -> Normalised:
     """The two readings of one line of a message (see the module's docstring)."""
-    text = basic(text)
+    text = normalise(text)
     plain, folded, last = [], [], 0
     for match in _TOKEN.finditer(text):
         between = text[last : match.start()]

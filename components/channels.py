@@ -34,8 +34,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.crisis import assess_risk
-from bot.inbound import CRISIS_COMMAND, MAX_SCANNED_CHARS, Verdict, button_commands, screen
-from bot.language import LANGUAGES, detect_language
+from bot.inbound import CRISIS_COMMAND, Screened, Verdict, button_commands, screen
+from bot.safety import LANGUAGE_ENTITY, answer_language
 from components import faults
 
 faults.apply()
@@ -125,22 +125,6 @@ def response_messages(domain: Domain, name: str, sender: str, language: str | No
     return [message]
 
 
-def _crisis_command(text: str) -> str:
-    """The crisis command, with the language entity that fills the `language` slot when the words tell it."""
-    language = detect_language(text) or assess_risk(text).language
-    return CRISIS_COMMAND + json.dumps({"language": language}) if language else CRISIS_COMMAND
-
-
-def _language_of_command(text: str) -> str | None:
-    if not text.startswith(CRISIS_COMMAND + "{"):
-        return None
-    try:
-        language = json.loads(text[len(CRISIS_COMMAND) :]).get("language")
-    except ValueError:
-        return None
-    return language if language in LANGUAGES else None
-
-
 def valid_sender(value: object) -> bool:
     return (
         isinstance(value, str)
@@ -188,25 +172,26 @@ class GuardedRestInput(RestInput):
                 return response.json(response_messages(domain, REPLY_FOR[screened.verdict], sender))
 
             collector = CollectingOutputChannel()
-            if screened.text == CRISIS_COMMAND and not text.strip().startswith(CRISIS_COMMAND):
-                # A long paste with a disclosure in it: crisis help in the language it was written in.
-                screened = type(screened)(screened.verdict, _crisis_command(text[:MAX_SCANNED_CHARS]))
+            read = screened.text
+            if screened.language:  # a disclosure in a long paste or after a slash: crisis help in its language
+                read = CRISIS_COMMAND + json.dumps({LANGUAGE_ENTITY: screened.language})
             try:
-                await on_new_message(UserMessage(screened.text, collector, sender, input_channel=self.name()))
+                await on_new_message(UserMessage(read, collector, sender, input_channel=self.name()))
             except Exception as exc:  # the doctor gets the helplines, never silence or a trace
                 # What the turn said before it failed was not saved: only the apology (or crisis help) is shown.
                 logger.error("a message could not be handled: %s", type(exc).__name__)
-                return response.json(self._fault_reply(domain, sender, screened.text))
+                return response.json(self._fault_reply(domain, sender, screened))
             if not collector.messages:
                 logger.error("a turn ended without a reply")
-                return response.json(self._fault_reply(domain, sender, screened.text))
+                return response.json(self._fault_reply(domain, sender, screened))
             return response.json(collector.messages)
 
         return webhook
 
     @staticmethod
-    def _fault_reply(domain: Domain, sender: str, text: str) -> list[dict[str, Any]]:
-        risk = assess_risk(text)
-        crisis = text.startswith(CRISIS_COMMAND) or risk.is_crisis
-        language = _language_of_command(text) or detect_language(text) or risk.language
-        return response_messages(domain, CRISIS_REPLY if crisis else FAULT_REPLY, sender, language)
+    def _fault_reply(domain: Domain, sender: str, screened: Screened) -> list[dict[str, Any]]:
+        if screened.text == CRISIS_COMMAND:
+            return response_messages(domain, CRISIS_REPLY, sender, screened.language)
+        risk = assess_risk(screened.text)
+        reply = CRISIS_REPLY if risk.is_crisis else FAULT_REPLY
+        return response_messages(domain, reply, sender, answer_language(screened.text, risk))

@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from threadpoolctl import threadpool_limits
 
 from bot.commands import COMMAND_INTENTS, confirms_command
-from bot.safety import CRISIS, UNCLEAR, read_message
+from bot.safety import CRISIS, CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, UNCLEAR, read_message
 from components import speedups
 
 speedups.apply()
@@ -38,9 +38,6 @@ speedups.apply()
 # for milliseconds after each one (measured: 5.9 ms of CPU per check, 0.3 ms with one thread), on a machine whose
 # two cores serve the doctors' turns.
 threadpool_limits(1, user_api="blas")
-
-LANGUAGE_ENTITY = "language"
-CRISIS_RISK = "crisis_risk"  # actions/custom_forms.py reads the same key
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -78,12 +75,12 @@ class SafetyNet(GraphComponent):
                 if name == "nlu_fallback":
                     name = "inform"
             reading = read_message(text, name, float(predicted.get("confidence") or 0.0), self.ml_crisis_confidence)
-            # Only on a crisis or an unclear reading, where the reply must be in the doctor's language now: a language
-            # entity on the message that starts the form made Rasa's form activation drop the topics the doctor had
-            # already named (tested: tests/e2e/test_conversations.py, what was said in the opening).
-            message.set(CRISIS_RISK, reading.risk, add_to_output=True)  # the form reads it, not the words again
+            message.set(CRISIS_RISK_KEY, reading.risk, add_to_output=True)  # the form reads it, not the words again
             if reading.language:
-                message.set(LANGUAGE_ENTITY, reading.language, add_to_output=True)  # for the form's reading
+                message.set(LANGUAGE_KEY, reading.language, add_to_output=True)  # for the form's reading
+            # The entity only on a crisis or an unclear reading, where the reply must be in the doctor's language
+            # now: a language entity on the message that starts the form made Rasa's form activation drop the
+            # topics the doctor had already named (tested: tests/e2e/test_conversations.py, the opening).
             if reading.language and reading.intent in (CRISIS, UNCLEAR):
                 entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_ENTITY]
                 entities.append(

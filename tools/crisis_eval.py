@@ -13,38 +13,30 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.crisis import Risk, assess_risk  # noqa: E402
-
-CORPUS_DIR = ROOT / "tests" / "data" / "crisis"
-LANGUAGES = ("en", "nb")
+from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
 
 def score(split: str) -> dict:
     """{lang: {"disclosures": {kind: [n, at_once, shown]}, "negatives": {kind: [n, alarms, crisis_alarms]}}}."""
-    figures: dict = {}
-    for lang in LANGUAGES:
-        raw = yaml.safe_load((CORPUS_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
-        table = {"disclosures": defaultdict(lambda: [0, 0, 0]), "negatives": defaultdict(lambda: [0, 0, 0])}
-        for side in ("disclosures", "negatives"):
-            for row in raw[side]:
-                if row["split"] != split:
-                    continue
-                risk = assess_risk(row["text"]).risk
-                cell = table[side][row["kind"]]
-                cell[0] += 1
-                if side == "disclosures":
-                    cell[1] += risk is Risk.DISCLOSURE
-                    cell[2] += risk in (Risk.DISCLOSURE, Risk.UNCLEAR)
-                else:
-                    cell[1] += risk in (Risk.DISCLOSURE, Risk.UNCLEAR)
-                    cell[2] += risk is Risk.DISCLOSURE
-        figures[lang] = {side: dict(cells) for side, cells in table.items()}
-    return figures
+    tables = {
+        lang: {"disclosures": defaultdict(lambda: [0, 0, 0]), "negatives": defaultdict(lambda: [0, 0, 0])}
+        for lang in LANGUAGES
+    }
+    for row in corpus_rows(split):
+        risk = assess_risk(row["text"]).risk
+        cell = tables[row["lang"]][row["side"]][row["kind"]]
+        cell[0] += 1
+        if row["label"]:
+            cell[1] += risk is Risk.DISCLOSURE
+            cell[2] += risk in (Risk.DISCLOSURE, Risk.UNCLEAR)
+        else:
+            cell[1] += risk in (Risk.DISCLOSURE, Risk.UNCLEAR)
+            cell[2] += risk is Risk.DISCLOSURE
+    return {lang: {side: dict(cells) for side, cells in table.items()} for lang, table in tables.items()}
 
 
 def totals(figures: dict) -> dict:

@@ -29,20 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.crisis import Risk, folded_text, pattern_risk  # noqa: E402
 from bot.crisis_model import CHAR_NGRAMS, FEATURE_KINDS, MODEL_FILE, evidence_level, windows  # noqa: E402
+from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
-CORPUS_DIR = ROOT / "tests" / "data" / "crisis"
-DISCLOSURE_KINDS = (
-    "direct",
-    "passive_wish",
-    "no_reason",
-    "plan_or_time",
-    "means",
-    "preparation",
-    "self_harm",
-    "attempt",
-)
-NEGATIVE_KINDS = ("idiom", "someone_else", "clinical", "media", "denial", "distress", "answer")
-LANGUAGES = ("en", "nb")
 NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 C = 16.0
 # False-alarm budgets on cross-validated hard negatives, in every language (see choose_thresholds).
@@ -51,21 +39,6 @@ ALL_FALSE_ALARMS = 0.20
 # ... and on the ordinary answers (kind `answer`), which must stay quiet: any alarm there is one too many.
 ANSWER_FALSE_ALARMS = 0.01
 GRID = [round(x, 3) for x in np.arange(0.05, 0.996, 0.025)] + [1.0]
-
-
-def corpus_rows(split: str) -> list[dict]:
-    rows = []
-    for lang in LANGUAGES:
-        raw = yaml.safe_load((CORPUS_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
-        for side, label in (("disclosures", 1), ("negatives", 0)):
-            for row in raw[side]:
-                if row["split"] not in ("train", "heldout"):
-                    raise ValueError(f"{lang}.yml: bad split {row['split']!r}")
-                if row["kind"] not in (DISCLOSURE_KINDS if label else NEGATIVE_KINDS):
-                    raise ValueError(f"{lang}.yml: unknown {side} kind {row['kind']!r}")
-                if row["split"] == split:
-                    rows.append({**row, "label": label, "lang": lang, "side": side})
-    return rows
 
 
 def nlu_rows() -> list[dict]:

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.commands import confirms_command
-from bot.safety import CRISIS, UNCLEAR, decide_intent
+from bot.safety import CRISIS, UNCLEAR, read_message
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ from bot.safety import CRISIS, UNCLEAR, decide_intent
     ],
 )
 def test_decide_intent(text, ml_intent, confidence, expected, why):
-    assert decide_intent(text, ml_intent, confidence, 0.85) == expected, why
+    assert read_message(text, ml_intent, confidence, 0.85).intent == expected, why
 
 
 @pytest.mark.parametrize(
