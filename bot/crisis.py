@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.crisis_model import CrisisModel, crisis_model, evidence_level
+from bot.crisis_model import CrisisModel, context_of, crisis_model, evidence_level
 from bot.textnorm import Normalised, normalise_for_crisis
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -28,7 +28,10 @@ LEXICON_FILE = LEXICON_DIR / "crisis_en.yml"
 LEXICON_FILES = (LEXICON_FILE, LEXICON_DIR / "crisis_nb.yml")
 _CLAUSE = r"[.!?;\n]+|\s(?:but|although|though|because|since|after|when|and then)\s"
 _READINGS = ("plain", "folded")
-ALONE_WORDS = 4  # a message this short that is a crisis word ("suicidal") is a disclosure
+ALONE_WORDS = 4  # a clause this short that is a crisis word ("suicidal") is a disclosure
+SHORT_LINE_WORDS = 12  # ... unless a line this short has a negation anywhere ("suicidal? no, never")
+# Someone else's words quoted: '…', "…", «…», “…” (an apostrophe inside a word, as in "I'll", does not close one).
+_QUOTED = re.compile(r"""(?:(?<=[\s:])|^)(?:'(?:[^']|'\w)+'(?!\w)|"[^"]+"|«[^»]+»|“[^”]+”)""")
 
 
 class Risk(str, Enum):
@@ -66,6 +69,12 @@ class CrisisLexicon:
     clause_breaks: re.Pattern
     idioms: tuple[re.Pattern, ...]
     third_party: tuple[re.Pattern, ...]
+    # A clause with a third person in it and no first person ("she's 91 and tired of living") is about someone
+    # else, for the patterns that do not say whose; with "I" anywhere in it, it counts as the doctor's own.
+    someone_else_speaks: re.Pattern
+    i_speak: re.Pattern
+    reported_speech: re.Pattern  # "my co-resident said '…'": the quote that follows is someone else's words
+    not_alone: re.Pattern  # "it was suicide", "det var selvmord": a crisis word alone that names an event, not a state
     denial_window: re.Pattern
     negation: re.Pattern
     just_negated: re.Pattern  # a negation right before, with at most one word between ("no dark thoughts")
@@ -102,22 +111,29 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
                     pattern=_compile(pattern),
                 )
             )
+    idioms = tuple(_compile(p) for p in raw["idioms"])
+    hints = tuple(
+        _Disclosure(kind=g["kind"], first_person=bool(g.get("alone")), negatable=True, pattern=_compile(p))
+        for g in raw.get("hints", [])
+        for p in g["patterns"]
+    )
+    unclear = tuple(_compile(p) for p in raw["unclear"])
     return CrisisLexicon(
         language=str(raw["language"]),
         reads=reads,
         clause_breaks=_compile(raw.get("clause_breaks", _CLAUSE)),
-        idioms=tuple(_compile(p) for p in raw["idioms"]),
+        idioms=idioms,
         third_party=tuple(_compile(p) for p in raw["third_party"]),
+        someone_else_speaks=_compile(raw["someone_else_speaks"]),
+        i_speak=_compile(raw["i_speak"]),
+        not_alone=_compile(raw["not_alone"]),
+        reported_speech=_compile(raw["reported_speech"]),
         denial_window=_compile(raw["denial_window"]),
         negation=_compile(raw["negation"]),
         just_negated=_compile(f"(?:{raw['negation']})(?:\\W+\\w+)?\\W*$"),
         disclosures=tuple(disclosures),
-        hints=tuple(
-            _Disclosure(kind=g["kind"], first_person=bool(g.get("alone")), negatable=True, pattern=_compile(p))
-            for g in raw.get("hints", [])
-            for p in g["patterns"]
-        ),
-        unclear=tuple(_compile(p) for p in raw["unclear"]),
+        hints=hints,
+        unclear=unclear,
     )
 
 
@@ -131,12 +147,21 @@ def _clauses(lex: CrisisLexicon, text: str) -> list[str]:
 
 
 def _assess_clause(lex: CrisisLexicon, clause: str, short_line: bool = False) -> RiskAssessment:
-    about_someone_else = any(p.search(clause) for p in lex.third_party)
+    about_someone_else = any(p.search(clause) for p in lex.third_party) or bool(
+        lex.someone_else_speaks.search(clause) and not lex.i_speak.search(clause)
+    )
     denied = None
+    quoted = [
+        m.span()
+        for m in _QUOTED.finditer(clause)
+        if about_someone_else or lex.reported_speech.search(clause[max(0, m.start() - 60) : m.start()])
+    ]
     for item in lex.disclosures:
         for match in item.pattern.finditer(clause):
             if not item.first_person and about_someone_else:
                 continue
+            if any(start <= match.start() and match.end() <= end for start, end in quoted):
+                continue  # "my colleague keeps saying 'I'll drive into a truck'": their words, not the doctor's
             before = clause[: match.start()]
             if item.negatable and lex.denial_window.search(before):
                 denied = RiskAssessment(Risk.DENIAL, item.kind, language=lex.language)
@@ -158,7 +183,7 @@ def _assess_clause(lex: CrisisLexicon, clause: str, short_line: bool = False) ->
     if denied_hint and not hint:  # "I'm not suicidal", "no self-harm": an answer
         return RiskAssessment(Risk.DENIAL, denied_hint, language=lex.language)
     language = lex.language if hint else None
-    if hint and short_line and not lex.denial_window.search(clause):
+    if hint and short_line and not lex.denial_window.search(clause) and not lex.not_alone.search(clause):
         # "suicidal", "selvmordstanker", "selfharm again": said alone, the word is the disclosure.
         for item in lex.hints:
             if item.first_person and item.pattern.search(clause):
@@ -214,11 +239,19 @@ def pattern_risk(text: str) -> RiskAssessment:
     for reading in _readings(text):
         for lex in crisis_lexicons():
             clean = getattr(reading, lex.reads)
-            # A crisis word alone ("suicidal", "selfharm.") is a disclosure in a short clause, unless the line has
-            # a negation anywhere ("selvmordstanker? Nei, aldri"): then the classifier and the patterns decide.
-            negated = bool(lex.negation.search(clean))
+            # A crisis word alone ("suicidal", "selfharm.") is a disclosure in a short clause, unless the clause
+            # has a negation, or the line is short and has one anywhere ("selvmordstanker? Nei, aldri"): then the
+            # classifier and the patterns decide. A negation sentences away ("ingen vikar i sommer") does not count.
+            short_line = len(clean.split()) <= SHORT_LINE_WORDS
+            negated_line = bool(lex.negation.search(clean))
             found += [
-                _assess_clause(lex, clause, not negated and len(clause.split()) <= ALONE_WORDS)
+                _assess_clause(
+                    lex,
+                    clause,
+                    len(clause.split()) <= ALONE_WORDS
+                    and not lex.negation.search(clause)
+                    and not (short_line and negated_line),
+                )
                 for clause in _clauses(lex, clean)
             ]
     return _most_serious(found)
@@ -233,29 +266,24 @@ def combine(pattern: RiskAssessment, probability: float, model: CrisisModel, evi
     """Patterns and classifier together, erring toward safety.
 
     - a pattern disclosure is a crisis, whatever the classifier says;
-    - a confident classifier is a crisis too, unless the patterns read a denial ("no, never"), which needs the
-      classifier to be surer still; a crisis word without a subject ("overdose") lowers the classifier's bars;
-    - otherwise an unclear pattern or a classifier in the unclear band asks the direct question, with the helplines;
-    - where no word of death, harm, means or a plan is present (`evidence_level`), the classifier can only ask
-      the direct question, above its crisis bar: it learnt that first person is a risk, and must neither ask
-      "I've been on coffee" about it nor conclude a crisis from "I've been thinking about it" (DESIGN.md: where it
-      is unclear, ask the direct question, with the helplines; a yes is a disclosure).
+    - a pattern denial ("no, never") stands unless the classifier is surer than its crisis bar and the override;
+    - otherwise the classifier's bars for the message's context (bot.crisis_model.context_of: a crisis word that does
+      not say whose, a word of death, harm, means or a plan, or neither) decide: a crisis at or above the first; at
+      or above the second, or on an unclear pattern, the direct question with the helplines (DESIGN.md: where it is
+      unclear, ask; a yes is a disclosure). The bars come from cross-validation (tools/train_crisis.py).
     """
     if pattern.risk is Risk.DISCLOSURE:
         return pattern
     if pattern.risk is Risk.DENIAL:
-        if probability >= max(model.crisis_threshold, model.denial_override_threshold):
+        if probability >= max(model.bars["worded"][0], model.denial_override_threshold):
             return RiskAssessment(Risk.DISCLOSURE, pattern.kind, "classifier", language=pattern.language)
         return pattern
-    crisis_bar, unclear_bar = model.bars(pattern.hint)
-    if probability >= crisis_bar and evidence == 0:
-        # No word of death, harm, means or a plan ("I've been thinking about it"): ask, don't conclude.
-        return RiskAssessment(Risk.UNCLEAR, pattern.kind, "classifier", language=pattern.language)
+    crisis_bar, unclear_bar = model.bars[context_of(pattern.hint, evidence)]
     if probability >= crisis_bar:
         return RiskAssessment(Risk.DISCLOSURE, pattern.kind, "classifier", language=pattern.language)
     if pattern.risk is Risk.UNCLEAR:
         return pattern
-    if probability >= unclear_bar and evidence > 0:
+    if probability >= unclear_bar:
         return RiskAssessment(Risk.UNCLEAR, pattern.kind, "classifier", language=pattern.language)
     return RiskAssessment(Risk.NONE)
 

@@ -2,9 +2,9 @@
 
 It generalises where the patterns cannot: "har lagt selvmordet inn i kalenderen", "I've been pricing out
 how much insulin it would take". Trained by tools/train_crisis.py on the training part of the project's crisis
-corpus (tests/data/crisis/), both languages in one model; the weights and the thresholds chosen by
-cross-validation are a data file (bot/lexicon/crisis_model.json) read once. Inference is plain Python
-(dictionary look-ups), so it needs no scikit-learn at run time and costs well under a millisecond a message.
+corpus (tests/data/crisis/), both languages in one model; the weights and the bars chosen by cross-validation
+are a data file (bot/lexicon/crisis_model.json) read once. Inference is plain Python (dictionary look-ups), so it
+needs no scikit-learn at run time and costs well under a millisecond a message.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +26,7 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")
 _TOKEN = re.compile(r"[\w']+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_WINDOW_CHARS = 400
+MAX_CACHED_WORDS = 100_000
 SHORT_STEM = 3  # a stem this short must be the whole word ("do" is not "doctor")
 
 
@@ -58,6 +59,17 @@ def load_concepts(path: Path = CONCEPTS_FILE) -> Concepts:
 @lru_cache(maxsize=1)
 def concepts() -> Concepts:
     return load_concepts()
+
+
+# The classifier's bars differ by what else the message holds: a crisis word that does not say whose ("overdose",
+# "selvmord": a pattern hint), a word of death, harm, means or a plan (`evidence_level` > 0), or neither ("I've
+# been thinking about it", which is about sick leave as often as about dying).
+CONTEXTS = ("hint", "worded", "unworded")
+NEVER = math.inf
+
+
+def context_of(hint: bool, evidence: int) -> str:
+    return "hint" if hint else "worded" if evidence > 0 else "unworded"
 
 
 STRONG_CLASSES = frozenset({"death", "harm"})
@@ -124,25 +136,39 @@ def windows(text: str) -> list[str]:
     return [w for w in dict.fromkeys(found) if w] or [text[:MAX_WINDOW_CHARS]]
 
 
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
 @dataclass(frozen=True)
 class CrisisModel:
     weights: dict[str, tuple[float, float]]  # feature -> (idf, coefficient)
     intercept: float
-    crisis_threshold: float  # at or above: a disclosure, crisis help at once
-    unclear_threshold: float  # at or above: uncertain, the direct question with the helplines
+    # per context (CONTEXTS): (crisis bar, unclear bar). At or above the first, a disclosure, crisis help at once;
+    # at or above the second, uncertain: the direct question with the helplines. NEVER: that reading is not made.
+    bars: dict[str, tuple[float, float]]
     denial_override_threshold: float  # at or above: a disclosure even where the patterns read a denial
-    hint_crisis_threshold: float  # the two bars when a crisis word without a subject was seen
-    hint_unclear_threshold: float
     trained_on: str  # digest of the training rows, so a stale model is caught by the tests
+    # word -> its character n-grams that have a weight: a doctor's words recur, and n-grams are most of the work
+    _grams_of_word: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
-    def bars(self, hint: bool) -> tuple[float, float]:
-        """The crisis and unclear thresholds that apply."""
-        if hint:
-            return self.hint_crisis_threshold, self.hint_unclear_threshold
-        return self.crisis_threshold, self.unclear_threshold
+    def _known_char_grams(self, word: str) -> tuple[str, ...]:
+        grams = self._grams_of_word.get(word)
+        if grams is None:
+            grams = tuple(g for g in char_features(word) if g in self.weights)
+            if len(self._grams_of_word) < MAX_CACHED_WORDS:
+                self._grams_of_word[word] = grams
+        return grams
+
+    def _known_features(self, text: str) -> list[str]:
+        found = [g for word in text.split() for g in self._known_char_grams(word)]
+        for _, extract in FEATURE_KINDS:
+            if extract is not char_features:
+                found += [f for f in extract(text) if f in self.weights]
+        return found
 
     def _score(self, text: str) -> float:
-        counts = Counter(f for f in features(text) if f in self.weights)
+        counts = Counter(self._known_features(text))
         parts: dict[str, list[tuple[float, float]]] = {}
         for feature, count in counts.items():
             idf, coef = self.weights[feature]
@@ -156,24 +182,25 @@ class CrisisModel:
 
     def probability(self, text: str) -> float:
         """The probability that this (folded) text discloses a crisis: the most worrying window of it."""
-        best = max((self._score(w) for w in windows(text)), default=self.intercept)
-        return 1.0 / (1.0 + math.exp(-best))
+        return _sigmoid(max((self._score(w) for w in windows(text)), default=self.intercept))
 
 
 def load_crisis_model(path: Path = MODEL_FILE) -> CrisisModel:
     """Load and check the model; a missing or malformed file fails at start-up."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    if raw.get("format") != 1 or tuple(raw.get("char_ngrams", ())) != CHAR_NGRAMS:
+    if raw.get("format") != 3 or tuple(raw.get("char_ngrams", ())) != CHAR_NGRAMS:
         raise ValueError(f"{path}: not a crisis model of this version (run make crisis-model)")
-    crisis, unclear = float(raw["crisis_threshold"]), float(raw["unclear_threshold"])
-    hint_crisis, hint_unclear = float(raw["hint_crisis_threshold"]), float(raw["hint_unclear_threshold"])
+    bars = {}
+    for context in CONTEXTS:
+        crisis, unclear = (NEVER if bar is None else float(bar) for bar in raw["bars"][context])
+        if not 0.0 < unclear <= crisis:
+            raise ValueError(f"{path}: {context}: the bars must satisfy 0 < unclear <= crisis (null: never)")
+        bars[context] = (crisis, unclear)
     override = float(raw["denial_override_threshold"])
-    if not (0.0 < unclear <= crisis <= 1.0 and 0.0 < hint_unclear <= hint_crisis <= 1.0 and 0.0 < override <= 1.0):
-        raise ValueError(f"{path}: thresholds must satisfy 0 < unclear <= crisis <= 1 (both pairs), 0 < override <= 1")
+    if not 0.0 < override <= 1.0:
+        raise ValueError(f"{path}: the denial override must be in (0, 1]")
     weights = {f: (float(idf), float(coef)) for f, (idf, coef) in raw["weights"].items()}
-    return CrisisModel(
-        weights, float(raw["intercept"]), crisis, unclear, override, hint_crisis, hint_unclear, str(raw["trained_on"])
-    )
+    return CrisisModel(weights, float(raw["intercept"]), bars, override, str(raw["trained_on"]))
 
 
 @lru_cache(maxsize=1)

@@ -19,14 +19,19 @@ sys.path.insert(0, str(ROOT))
 from bot.crisis import Risk, assess_risk  # noqa: E402
 from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
+NEW_ROUNDS = (3, 4, 5, 6)
 
-def score(split: str) -> dict:
-    """{lang: {"disclosures": {kind: [n, at_once, shown]}, "negatives": {kind: [n, alarms, crisis_alarms]}}}."""
+
+def score(split: str, rounds: tuple[int, ...] | None = None) -> dict:
+    """Rows of one split (and, if given, only those of these held-out rounds):
+    {lang: {"disclosures": {kind: [n, at_once, shown]}, "negatives": {kind: [n, alarms, crisis_alarms]}}}."""
     tables = {
         lang: {"disclosures": defaultdict(lambda: [0, 0, 0]), "negatives": defaultdict(lambda: [0, 0, 0])}
         for lang in LANGUAGES
     }
     for row in corpus_rows(split):
+        if rounds is not None and row.get("round") not in rounds:
+            continue
         risk = assess_risk(row["text"]).risk
         cell = tables[row["lang"]][row["side"]][row["kind"]]
         cell[0] += 1
@@ -86,6 +91,10 @@ def main() -> int:
         figures = score(split)
         print_split("held-out (never tuned on)" if split == "heldout" else "training rows", figures)
         report[split] = totals(figures)
+    # The third to sixth held-out rounds (rows with `round`), written after the first scores were seen: apart.
+    figures = score("heldout", rounds=NEW_ROUNDS)
+    print_split("held-out rounds 3-6 alone", figures)
+    report["heldout_new"] = totals(figures)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0

@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,17 +29,30 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.crisis import Risk, folded_text, pattern_risk  # noqa: E402
-from bot.crisis_model import CHAR_NGRAMS, FEATURE_KINDS, MODEL_FILE, evidence_level, windows  # noqa: E402
+from bot.crisis_model import (  # noqa: E402
+    CHAR_NGRAMS,
+    CONTEXTS,
+    FEATURE_KINDS,
+    MODEL_FILE,
+    NEVER,
+    context_of,
+    evidence_level,
+    windows,
+)
 from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
 NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 C = 16.0
-# False-alarm budgets on cross-validated hard negatives, in every language (see choose_thresholds).
-CRISIS_FALSE_ALARMS = 0.10
-ALL_FALSE_ALARMS = 0.20
-# ... and on the ordinary answers (kind `answer`), which must stay quiet: any alarm there is one too many.
-ANSWER_FALSE_ALARMS = 0.01
-GRID = [round(x, 3) for x in np.arange(0.05, 0.996, 0.025)] + [1.0]
+# How many false alarms the classifier may ADD to those of the patterns alone, cross-validated, in every language:
+# crisis help at once on the hard negatives (idioms, someone else's suicide, clinical talk, films, denials) ...
+CRISIS_FALSE_ALARMS = 0.05
+# ... the direct question or crisis help on them, in all ...
+ALL_FALSE_ALARMS = 0.10
+# ... and on the ordinary answers to the questions (kind `answer`), which must stay quiet: crisis help at once on
+# at most ANSWER_CRISIS_FALSE_ALARMS of them, the direct question on at most ANSWER_FALSE_ALARMS.
+ANSWER_CRISIS_FALSE_ALARMS = 0.005
+ANSWER_FALSE_ALARMS = 0.02
+GRID = [round(x, 3) for x in np.arange(0.05, 0.996, 0.025)] + [NEVER]
 
 
 def nlu_rows() -> list[dict]:
@@ -88,42 +102,45 @@ def cross_validated(rows: list[dict], texts: list[str]) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    bars: dict[str, tuple[float, float]]  # context -> (crisis bar, unclear bar), as in bot.crisis_model
+    override: float = 1.0  # the denial override
+
+    def with_bar(self, context: str, which: int, value: float) -> Thresholds:
+        bars = dict(self.bars)
+        pair = list(bars[context])
+        pair[which] = value
+        bars[context] = (pair[0], pair[1])
+        return Thresholds(bars, self.override)
+
+
 class Evidence:
     """What the patterns said and the cross-validated probability, per row, as arrays for the threshold search."""
 
     def __init__(self, rows: list[dict], patterns: list, probs: np.ndarray, levels: list[int]) -> None:
         keep = [i for i, r in enumerate(rows) if r["lang"] in LANGUAGES]
-        level = np.array([levels[i] for i in keep])
         self.lang = np.array([rows[i]["lang"] for i in keep])
         self.label = np.array([rows[i]["label"] for i in keep], dtype=bool)
         self.answer = np.array([rows[i]["kind"] == "answer" for i in keep])
         self.p = np.asarray(probs)[keep]
-        self.worded = level > 0
+        self.context = np.array([CONTEXTS.index(context_of(patterns[i].hint, levels[i])) for i in keep])
         self.disclosure = np.array([patterns[i].risk is Risk.DISCLOSURE for i in keep])
         self.unclear = np.array([patterns[i].risk is Risk.UNCLEAR for i in keep])
         self.denial = np.array([patterns[i].risk is Risk.DENIAL for i in keep])
-        self.hint = np.array([patterns[i].hint for i in keep])
 
-    def decide(self, crisis, unclear, hint_crisis, hint_unclear, override):
+    def decide(self, thresholds: Thresholds) -> tuple[np.ndarray, np.ndarray]:
         """(crisis help at once, any help shown) per row: bot.crisis.combine, vectorised."""
+        crisis_bar = np.array([thresholds.bars[c][0] for c in CONTEXTS])[self.context]
+        unclear_bar = np.array([thresholds.bars[c][1] for c in CONTEXTS])[self.context]
         free = ~self.disclosure & ~self.denial
-        at_once = (
-            self.disclosure
-            | (self.denial & (self.p >= max(crisis, override)))
-            | (free & self.worded & (self.p >= np.where(self.hint, hint_crisis, crisis)))
-        )
-        shown = at_once | (
-            free
-            & (
-                self.unclear
-                | (self.worded & (self.p >= np.where(self.hint, hint_unclear, unclear)))
-                | (~self.worded & (self.p >= np.where(self.hint, hint_crisis, crisis)))
-            )
-        )
+        override = max(thresholds.bars["worded"][0], thresholds.override)
+        at_once = self.disclosure | (self.denial & (self.p >= override)) | (free & (self.p >= crisis_bar))
+        shown = at_once | (free & (self.unclear | (self.p >= unclear_bar)))
         return at_once, shown
 
-    def rates(self, *thresholds) -> dict:
-        at_once, shown = self.decide(*thresholds)
+    def rates(self, thresholds: Thresholds) -> dict:
+        at_once, shown = self.decide(thresholds)
         out = {}
         for lang in LANGUAGES:
             pos = (self.lang == lang) & self.label
@@ -140,51 +157,74 @@ class Evidence:
         return out
 
 
-def choose_thresholds(evidence: Evidence) -> tuple[float, ...]:
-    """The bars that catch the most disclosures while cross-validated false alarms stay within budget.
+PATTERNS_ONLY = Thresholds({c: (NEVER, NEVER) for c in CONTEXTS}, 1.0)
 
-    The budgets are on the hard negatives (idioms, someone else's suicide, clinical talk, denials), which are
-    far harder than a doctor's everyday answers: crisis help at once for at most CRISIS_FALSE_ALARMS of them,
-    the direct question with the helplines for at most ALL_FALSE_ALARMS in all; and on the ordinary answers to
-    the questions (kind `answer`) at most ANSWER_FALSE_ALARMS of either."""
 
-    def worst(figures, key):
-        return max(v.get(key, 0.0) for v in figures.values())
+def choose_thresholds(evidence: Evidence) -> Thresholds:
+    """The bars that catch the most disclosures while the false alarms the classifier adds stay within budget.
 
-    def least(figures, key):
-        return min(v[key] for v in figures.values())
+    On cross-validated probabilities, greedily by recall bought per false alarm: first the crisis bars (recall at once,
+    against CRISIS_FALSE_ALARMS and ANSWER_CRISIS_FALSE_ALARMS), then the unclear bars under them (help shown at
+    all, against ALL_FALSE_ALARMS and ANSWER_FALSE_ALARMS), in every language; then the lowest denial override
+    that adds no false alarm. The budgets count what the classifier adds to the patterns' own false alarms."""
+    base = evidence.rates(PATTERNS_ONLY)
 
-    def search(pairs, recall_key, alarm_key, budget, fixed):
-        best = None
-        for first, second in pairs:
-            figures = evidence.rates(*fixed(first, second))
-            if worst(figures, alarm_key) > budget or worst(figures, "answer_" + alarm_key) > ANSWER_FALSE_ALARMS:
-                continue
-            score = (least(figures, recall_key), -worst(figures, alarm_key))
-            if best is None or score > best[0]:
-                best = (score, first, second)
-        return (best[1], best[2]) if best else (1.0, 1.0)
+    def within(figures: dict, alarm_key: str, budget: float, answer_budget: float) -> bool:
+        return all(
+            v[alarm_key] - base[lang][alarm_key] <= budget + 1e-9
+            and v["answer_" + alarm_key] - base[lang]["answer_" + alarm_key] <= answer_budget + 1e-9
+            for lang, v in figures.items()
+        )
 
-    pairs = [(a, b) for a in GRID for b in GRID if b <= a]
-    crisis, hint_crisis = search(
-        pairs, "at_once", "crisis_false_alarms", CRISIS_FALSE_ALARMS, lambda a, b: (a, a, b, b, 1.0)
+    def ascend(thresholds: Thresholds, which: int, recall_key: str, alarm_key: str, budget, answer_budget):
+        """Lower one bar at a time, always the move that buys the most recall for the false alarms it costs
+        (a knapsack's greedy: the budgets go to the contexts where the classifier is most reliable)."""
+
+        def measure(t: Thresholds) -> tuple[float, float] | None:
+            figures = evidence.rates(t)
+            if not within(figures, alarm_key, budget, answer_budget):
+                return None
+            recall = sum(v[recall_key] for v in figures.values())
+            cost = sum(
+                (v[alarm_key] - base[lang][alarm_key]) / budget
+                + (v["answer_" + alarm_key] - base[lang]["answer_" + alarm_key]) / answer_budget
+                for lang, v in figures.items()
+            )
+            return recall, cost
+
+        current = measure(thresholds)
+        while True:
+            best = None
+            for context in CONTEXTS:
+                ceiling = thresholds.bars[context][0] if which == 1 else NEVER
+                for value in GRID:
+                    if value >= thresholds.bars[context][which] or value > ceiling:
+                        continue
+                    candidate = thresholds.with_bar(context, which, value)
+                    found = measure(candidate)
+                    if found is None or found[0] <= current[0]:
+                        continue
+                    gain = (found[0] - current[0]) / max(found[1] - current[1], 1e-6)
+                    if best is None or gain > best[0]:
+                        best = (gain, candidate, found)
+            if best is None:
+                return thresholds
+            _, thresholds, current = best
+
+    thresholds = ascend(
+        PATTERNS_ONLY, 0, "at_once", "crisis_false_alarms", CRISIS_FALSE_ALARMS, ANSWER_CRISIS_FALSE_ALARMS
     )
-    below = [(a, b) for a, b in pairs if a <= crisis and b <= hint_crisis]
-    unclear, hint_unclear = search(
-        below, "recall", "false_alarms", ALL_FALSE_ALARMS, lambda a, b: (crisis, a, hint_crisis, b, 1.0)
-    )
-    unclear, hint_unclear = min(unclear, crisis), min(hint_unclear, hint_crisis)
-    base = worst(evidence.rates(crisis, unclear, hint_crisis, hint_unclear, 1.0), "false_alarms")
-    override = next(
-        t
-        for t in [t for t in GRID if t >= crisis] + [1.0]
-        if worst(evidence.rates(crisis, unclear, hint_crisis, hint_unclear, t), "false_alarms") <= base
-    )
-    return crisis, unclear, hint_crisis, hint_unclear, override
+    thresholds = Thresholds({c: (b[0], b[0]) for c, b in thresholds.bars.items()}, 1.0)
+    thresholds = ascend(thresholds, 1, "recall", "false_alarms", ALL_FALSE_ALARMS, ANSWER_FALSE_ALARMS)
+    alarms = evidence.rates(thresholds)
+    for value in [v for v in GRID if v >= thresholds.bars["worded"][0]]:
+        candidate = Thresholds(thresholds.bars, min(value, 1.0))
+        if all(evidence.rates(candidate)[lang]["false_alarms"] <= alarms[lang]["false_alarms"] for lang in LANGUAGES):
+            return candidate
+    return Thresholds(thresholds.bars, 1.0)
 
 
-def export(model: object, thresholds: tuple[float, ...], trained_on: str) -> dict:
-    crisis, unclear, hint_crisis, hint_unclear, override = thresholds
+def export(model: object, thresholds: Thresholds, trained_on: str) -> dict:
     union, lr = model.steps[0][1], model.steps[1][1]
     coef = lr.coef_[0]
     weights = {}
@@ -195,16 +235,14 @@ def export(model: object, thresholds: tuple[float, ...], trained_on: str) -> dic
             weights[feature] = [float(f"{vectorizer.idf_[index]:.6g}"), float(f"{coef[offset + index]:.6g}")]
         offset += len(vocabulary)
     return {
-        "format": 1,
+        "format": 3,
         "about": "Crisis classifier (bot/crisis_model.py), trained by tools/train_crisis.py on the training rows of "
-        "tests/data/crisis/ and the NLU examples; weights are [idf, coefficient].",
+        "tests/data/crisis/ and the NLU examples; weights are [idf, coefficient]; bars per context are "
+        "[crisis, unclear], null for never.",
         "char_ngrams": list(CHAR_NGRAMS),
         "trained_on": trained_on,
-        "crisis_threshold": crisis,
-        "unclear_threshold": unclear,
-        "hint_crisis_threshold": hint_crisis,
-        "hint_unclear_threshold": hint_unclear,
-        "denial_override_threshold": override,
+        "bars": {c: [None if b == NEVER else b for b in thresholds.bars[c]] for c in CONTEXTS},
+        "denial_override_threshold": thresholds.override,
         "intercept": float(lr.intercept_[0]),
         "weights": dict(sorted(weights.items())),
     }
@@ -229,12 +267,12 @@ def main() -> int:
     probs = cross_validated(rows, texts)
     evidence = Evidence(rows, patterns, probs, [evidence_level(t) for t in texts])
     thresholds = choose_thresholds(evidence)
-    names = ("crisis", "unclear", "hint crisis", "hint unclear", "denial override")
     print(
-        "thresholds from 5-fold cross-validation: "
-        + ", ".join(f"{n} {t}" for n, t in zip(names, thresholds, strict=True))
+        f"bars from 5-fold cross-validation (crisis, unclear): {thresholds.bars}, denial override {thresholds.override}"
     )
-    for lang, figures in evidence.rates(*thresholds).items():
+    for lang, figures in evidence.rates(PATTERNS_ONLY).items():
+        print(f"  patterns alone, {lang}: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+    for lang, figures in evidence.rates(thresholds).items():
         print(f"  cross-validated on train, {lang}: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
     model = pipeline().fit(texts, np.array([r["label"] for r in rows]))
     args.out.write_text(json.dumps(export(model, thresholds, trained_on), ensure_ascii=False) + "\n")

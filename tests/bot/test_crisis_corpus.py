@@ -13,7 +13,13 @@ import numpy as np
 import pytest
 
 from bot.crisis import Risk, combine, folded_text, pattern_risk
-from bot.crisis_model import CrisisModel, crisis_model, evidence_level, load_crisis_model
+from bot.crisis_model import (
+    NEVER,
+    CrisisModel,
+    crisis_model,
+    evidence_level,
+    load_crisis_model,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -24,10 +30,10 @@ import train_crisis  # noqa: E402
 
 # Measured on this build (make crisis-eval); see the module docstring.
 HELD_OUT_FLOORS = {
-    "en": {"recall_shown": 0.85, "false_alarms": 0.12},
-    "nb": {"recall_shown": 0.88, "false_alarms": 0.08},
+    "en": {"recall_at_once": 0.73, "recall_shown": 0.87, "false_alarms": 0.075, "crisis_false_alarms": 0.05},
+    "nb": {"recall_at_once": 0.80, "recall_shown": 0.92, "false_alarms": 0.065, "crisis_false_alarms": 0.045},
 }
-TRAINING_FLOORS = {"recall_shown": 0.99, "false_alarms": 0.04, "answer_false_alarms": 0.005}
+TRAINING_FLOORS = {"recall_shown": 0.985, "false_alarms": 0.04, "answer_false_alarms": 0.005}
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +44,11 @@ def held_out():
 @pytest.mark.parametrize("lang", sorted(HELD_OUT_FLOORS))
 def test_held_out_recall_and_false_alarms_stay_at_least_where_they_are(held_out, lang):
     figures, floor = held_out[lang], HELD_OUT_FLOORS[lang]
-    assert figures["disclosures"] >= 110 and figures["negatives"] >= 110
+    assert figures["disclosures"] >= 570 and figures["negatives"] >= 460
+    assert figures["recall_at_once"] >= floor["recall_at_once"], figures
     assert figures["recall_shown"] >= floor["recall_shown"], figures
     assert figures["false_alarms"] <= floor["false_alarms"], figures
+    assert figures["crisis_false_alarms"] <= floor["crisis_false_alarms"], figures
 
 
 def test_the_training_rows_are_read_as_labelled():
@@ -74,7 +82,8 @@ def test_the_plain_python_classifier_gives_scikit_learns_probabilities():
     texts = [folded_text(r["text"]) for r in rows]
     fitted = train_crisis.pipeline().fit(texts, np.array([r["label"] for r in rows]))
     ours = crisis_model()
-    for text in texts[::25]:
+    long_ones = [t for t in texts if len(t) > 400][:5]  # read window by window
+    for text in texts[::25] + long_ones:
         expected = train_crisis.window_probability(fitted, text)
         assert ours.probability(text) == pytest.approx(expected, abs=1e-3), text
 
@@ -93,10 +102,34 @@ def test_the_threshold_search_decides_as_the_running_assistant_does():
     levels = [evidence_level(folded_text(r["text"])) for r in rows]
     probabilities = np.random.default_rng(3).random(len(rows))
     evidence = train_crisis.Evidence(rows, patterns, probabilities, levels)
-    for thresholds in ((0.7, 0.3, 0.6, 0.2, 0.9), (0.5, 0.5, 0.5, 0.5, 1.0), (0.9, 0.4, 0.8, 0.3, 0.95)):
-        probe = CrisisModel({}, 0.0, thresholds[0], thresholds[1], thresholds[4], thresholds[2], thresholds[3], "")
-        at_once, shown = evidence.decide(*thresholds)
+    for bars, override in (
+        ({"worded": (0.7, 0.3), "hint": (0.6, 0.2), "unworded": (NEVER, 0.7)}, 0.9),
+        ({"worded": (0.5, 0.5), "hint": (0.5, 0.5), "unworded": (0.5, 0.5)}, 1.0),
+        ({"worded": (0.9, 0.4), "hint": (NEVER, NEVER), "unworded": (0.95, 0.6)}, 0.95),
+    ):
+        thresholds = train_crisis.Thresholds(bars, override)
+        probe = CrisisModel({}, 0.0, bars, override, "")
+        at_once, shown = evidence.decide(thresholds)
         for i, (pattern, p, level) in enumerate(zip(patterns, probabilities, levels, strict=True)):
             risk = combine(pattern, float(p), probe, level).risk
-            assert at_once[i] == (risk is Risk.DISCLOSURE), (rows[i]["text"], thresholds)
-            assert shown[i] == (risk in (Risk.DISCLOSURE, Risk.UNCLEAR)), (rows[i]["text"], thresholds)
+            assert at_once[i] == (risk is Risk.DISCLOSURE), (rows[i]["text"], bars)
+            assert shown[i] == (risk in (Risk.DISCLOSURE, Risk.UNCLEAR)), (rows[i]["text"], bars)
+
+
+def test_the_threshold_search_keeps_to_its_budgets():
+    """On cross-validated probabilities made up here: the bars it picks add no more false alarms than allowed."""
+    rows = crisis_corpus.corpus_rows("train")
+    patterns = [pattern_risk(r["text"]) for r in rows]
+    levels = [evidence_level(folded_text(r["text"])) for r in rows]
+    rng = np.random.default_rng(5)
+    probabilities = np.clip(np.array([r["label"] for r in rows]) * 0.35 + rng.random(len(rows)) * 0.65, 0, 1)
+    evidence = train_crisis.Evidence(rows, patterns, probabilities, levels)
+    chosen = train_crisis.choose_thresholds(evidence)
+    base, found = evidence.rates(train_crisis.PATTERNS_ONLY), evidence.rates(chosen)
+    for lang in found:
+        added = {k: found[lang][k] - base[lang][k] for k in found[lang]}
+        assert added["crisis_false_alarms"] <= train_crisis.CRISIS_FALSE_ALARMS + 1e-9
+        assert added["false_alarms"] <= train_crisis.ALL_FALSE_ALARMS + 1e-9
+        assert added["answer_crisis_false_alarms"] <= train_crisis.ANSWER_CRISIS_FALSE_ALARMS + 1e-9
+        assert added["answer_false_alarms"] <= train_crisis.ANSWER_FALSE_ALARMS + 1e-9
+        assert found[lang]["recall"] > base[lang]["recall"]  # the made-up scores do carry signal
