@@ -53,6 +53,7 @@ ALL_FALSE_ALARMS = 0.10
 ANSWER_CRISIS_FALSE_ALARMS = 0.005
 ANSWER_FALSE_ALARMS = 0.02
 GRID = [round(x, 3) for x in np.arange(0.05, 0.996, 0.025)] + [NEVER]
+LAMBDAS = [float(x) for x in np.geomspace(0.01, 100.0, 41)]  # prices of a false alarm tried by choose_thresholds
 
 
 def nlu_rows() -> list[dict]:
@@ -163,7 +164,8 @@ PATTERNS_ONLY = Thresholds({c: (NEVER, NEVER) for c in CONTEXTS}, 1.0)
 def choose_thresholds(evidence: Evidence) -> Thresholds:
     """The bars that catch the most disclosures while the false alarms the classifier adds stay within budget.
 
-    On cross-validated probabilities, greedily by recall bought per false alarm: first the crisis bars (recall at once,
+    On cross-validated probabilities, by the recall bought per false alarm (a Lagrangian, then greedy steps):
+    first the crisis bars (recall at once,
     against CRISIS_FALSE_ALARMS and ANSWER_CRISIS_FALSE_ALARMS), then the unclear bars under them (help shown at
     all, against ALL_FALSE_ALARMS and ANSWER_FALSE_ALARMS), in every language; then the lowest denial override
     that adds no false alarm. The budgets count what the classifier adds to the patterns' own false alarms."""
@@ -180,10 +182,9 @@ def choose_thresholds(evidence: Evidence) -> Thresholds:
         """Lower one bar at a time, always the move that buys the most recall for the false alarms it costs
         (a knapsack's greedy: the budgets go to the contexts where the classifier is most reliable)."""
 
-        def measure(t: Thresholds) -> tuple[float, float] | None:
-            figures = evidence.rates(t)
-            if not within(figures, alarm_key, budget, answer_budget):
-                return None
+        def unconstrained(t: Thresholds, figures: dict | None = None) -> tuple[float, float]:
+            """(recall, false alarms added as shares of their budgets), summed over the languages."""
+            figures = figures or evidence.rates(t)
             recall = sum(v[recall_key] for v in figures.values())
             cost = sum(
                 (v[alarm_key] - base[lang][alarm_key]) / budget
@@ -191,6 +192,30 @@ def choose_thresholds(evidence: Evidence) -> Thresholds:
                 for lang, v in figures.items()
             )
             return recall, cost
+
+        def measure(t: Thresholds) -> tuple[float, float] | None:
+            """The same, or None where a budget is overspent."""
+            figures = evidence.rates(t)
+            return unconstrained(t, figures) if within(figures, alarm_key, budget, answer_budget) else None
+
+        # First the Lagrangian: for each price of a false alarm, each context (their rows are disjoint) takes the bar
+        # that buys the most recall net of its price; the best combination within budget is the start for the greedy
+        # steps below, which spend what is left. (Greedy steps alone can spend the budget early in one context.)
+        start = thresholds
+        best = measure(start)
+        for price in LAMBDAS:
+            candidate = start
+            for context in CONTEXTS:
+                ceiling = start.bars[context][0] if which == 1 else NEVER
+                options = [v for v in GRID if v <= ceiling and v <= start.bars[context][which]]
+                scored = []
+                for value in options:
+                    recall, cost = unconstrained(candidate.with_bar(context, which, value))
+                    scored.append((recall - price * cost, -value, value))
+                candidate = candidate.with_bar(context, which, max(scored)[2]) if scored else candidate
+            found = measure(candidate)
+            if found is not None and (best is None or found[0] > best[0]):
+                best, thresholds = found, candidate
 
         current = measure(thresholds)
         while True:

@@ -30,8 +30,8 @@ import train_crisis  # noqa: E402
 
 # Measured on this build (make crisis-eval); see the module docstring.
 HELD_OUT_FLOORS = {
-    "en": {"recall_at_once": 0.73, "recall_shown": 0.87, "false_alarms": 0.075, "crisis_false_alarms": 0.05},
-    "nb": {"recall_at_once": 0.80, "recall_shown": 0.92, "false_alarms": 0.065, "crisis_false_alarms": 0.045},
+    "en": {"recall_at_once": 0.70, "recall_shown": 0.86, "false_alarms": 0.075, "crisis_false_alarms": 0.055},
+    "nb": {"recall_at_once": 0.79, "recall_shown": 0.91, "false_alarms": 0.06, "crisis_false_alarms": 0.045},
 }
 TRAINING_FLOORS = {"recall_shown": 0.985, "false_alarms": 0.04, "answer_false_alarms": 0.005}
 
@@ -44,7 +44,7 @@ def held_out():
 @pytest.mark.parametrize("lang", sorted(HELD_OUT_FLOORS))
 def test_held_out_recall_and_false_alarms_stay_at_least_where_they_are(held_out, lang):
     figures, floor = held_out[lang], HELD_OUT_FLOORS[lang]
-    assert figures["disclosures"] >= 570 and figures["negatives"] >= 460
+    assert figures["disclosures"] >= 660 and figures["negatives"] >= 530
     assert figures["recall_at_once"] >= floor["recall_at_once"], figures
     assert figures["recall_shown"] >= floor["recall_shown"], figures
     assert figures["false_alarms"] <= floor["false_alarms"], figures
