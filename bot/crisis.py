@@ -111,18 +111,11 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
                     pattern=_compile(pattern),
                 )
             )
-    idioms = tuple(_compile(p) for p in raw["idioms"])
-    hints = tuple(
-        _Disclosure(kind=g["kind"], first_person=bool(g.get("alone")), negatable=True, pattern=_compile(p))
-        for g in raw.get("hints", [])
-        for p in g["patterns"]
-    )
-    unclear = tuple(_compile(p) for p in raw["unclear"])
     return CrisisLexicon(
         language=str(raw["language"]),
         reads=reads,
         clause_breaks=_compile(raw.get("clause_breaks", _CLAUSE)),
-        idioms=idioms,
+        idioms=tuple(_compile(p) for p in raw["idioms"]),
         third_party=tuple(_compile(p) for p in raw["third_party"]),
         someone_else_speaks=_compile(raw["someone_else_speaks"]),
         i_speak=_compile(raw["i_speak"]),
@@ -132,8 +125,12 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
         negation=_compile(raw["negation"]),
         just_negated=_compile(f"(?:{raw['negation']})(?:\\W+\\w+)?\\W*$"),
         disclosures=tuple(disclosures),
-        hints=hints,
-        unclear=unclear,
+        hints=tuple(
+            _Disclosure(kind=g["kind"], first_person=bool(g.get("alone")), negatable=True, pattern=_compile(p))
+            for g in raw.get("hints", [])
+            for p in g["patterns"]
+        ),
+        unclear=tuple(_compile(p) for p in raw["unclear"]),
     )
 
 

@@ -120,10 +120,6 @@ def word_features(text: str) -> list[str]:
 FEATURE_KINDS = (("c", char_features), ("w", word_features), ("k", concept_features))
 
 
-def features(text: str) -> list[str]:
-    return [f for _, extract in FEATURE_KINDS for f in extract(text)]
-
-
 def windows(text: str) -> list[str]:
     """What is scored: the whole message when it is short; when long, each sentence and each pair of neighbours.
 

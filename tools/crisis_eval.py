@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,20 +20,19 @@ sys.path.insert(0, str(ROOT))
 from bot.crisis import Risk, assess_risk  # noqa: E402
 from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
-NEW_ROUNDS = (3, 4, 5, 6, 7)
 
-
-def score(split: str, rounds: tuple[int, ...] | None = None) -> dict:
-    """Rows of one split (and, if given, only those of these held-out rounds):
+def score(split: str, later_rounds_only: bool = False, risk_of=None) -> dict:
+    """Rows of one split (with later_rounds_only, only the held-out rows that carry a `round`), each read by risk_of
+    (bot.crisis.assess_risk by default):
     {lang: {"disclosures": {kind: [n, at_once, shown]}, "negatives": {kind: [n, alarms, crisis_alarms]}}}."""
     tables = {
         lang: {"disclosures": defaultdict(lambda: [0, 0, 0]), "negatives": defaultdict(lambda: [0, 0, 0])}
         for lang in LANGUAGES
     }
     for row in corpus_rows(split):
-        if rounds is not None and row.get("round") not in rounds:
+        if later_rounds_only and row.get("round") is None:
             continue
-        risk = assess_risk(row["text"]).risk
+        risk = (risk_of or assess_risk)(row["text"]).risk
         cell = tables[row["lang"]][row["side"]][row["kind"]]
         cell[0] += 1
         if row["label"]:
@@ -87,13 +87,14 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the totals here")
     args = ap.parse_args()
     report = {}
+    read_once = lru_cache(maxsize=None)(assess_risk)  # the later rounds are held-out rows read already
     for split in ("train", "heldout"):
-        figures = score(split)
+        figures = score(split, risk_of=read_once)
         print_split("held-out (never tuned on)" if split == "heldout" else "training rows", figures)
         report[split] = totals(figures)
-    # The third to seventh held-out rounds (rows with `round`), written after the first scores were seen: apart.
-    figures = score("heldout", rounds=NEW_ROUNDS)
-    print_split("held-out rounds 3-7 alone", figures)
+    # The held-out rounds from the third on (rows with `round`), written after the first scores were seen: apart.
+    figures = score("heldout", later_rounds_only=True, risk_of=read_once)
+    print_split("held-out, the later rounds alone", figures)
     report["heldout_new"] = totals(figures)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")

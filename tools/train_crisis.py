@@ -165,10 +165,10 @@ def choose_thresholds(evidence: Evidence) -> Thresholds:
     """The bars that catch the most disclosures while the false alarms the classifier adds stay within budget.
 
     On cross-validated probabilities, by the recall bought per false alarm (a Lagrangian, then greedy steps):
-    first the crisis bars (recall at once,
-    against CRISIS_FALSE_ALARMS and ANSWER_CRISIS_FALSE_ALARMS), then the unclear bars under them (help shown at
-    all, against ALL_FALSE_ALARMS and ANSWER_FALSE_ALARMS), in every language; then the lowest denial override
-    that adds no false alarm. The budgets count what the classifier adds to the patterns' own false alarms."""
+    first the crisis bars (recall at once, against CRISIS_FALSE_ALARMS and ANSWER_CRISIS_FALSE_ALARMS), then the
+    unclear bars under them (help shown at all, against ALL_FALSE_ALARMS and ANSWER_FALSE_ALARMS), in every
+    language; then the lowest denial override that adds no false alarm. The budgets count what the classifier adds
+    to the patterns' own false alarms."""
     base = evidence.rates(PATTERNS_ONLY)
 
     def within(figures: dict, alarm_key: str, budget: float, answer_budget: float) -> bool:
@@ -202,7 +202,7 @@ def choose_thresholds(evidence: Evidence) -> Thresholds:
         # that buys the most recall net of its price; the best combination within budget is the start for the greedy
         # steps below, which spend what is left. (Greedy steps alone can spend the budget early in one context.)
         start = thresholds
-        best = measure(start)
+        kept = measure(start)
         for price in LAMBDAS:
             candidate = start
             for context in CONTEXTS:
@@ -214,8 +214,8 @@ def choose_thresholds(evidence: Evidence) -> Thresholds:
                     scored.append((recall - price * cost, -value, value))
                 candidate = candidate.with_bar(context, which, max(scored)[2]) if scored else candidate
             found = measure(candidate)
-            if found is not None and (best is None or found[0] > best[0]):
-                best, thresholds = found, candidate
+            if found is not None and (kept is None or found[0] > kept[0]):
+                kept, thresholds = found, candidate
 
         current = measure(thresholds)
         while True:
