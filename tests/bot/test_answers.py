@@ -474,3 +474,14 @@ def test_case_and_surrounding_whitespace_change_nothing(case, before, after, upp
     slot, text, expected = case
     typed = before + (text.upper() if upper else text) + after
     assert interpret(slot, typed) == interpret(slot, text), typed
+
+
+def test_a_bad_answer_pattern_fails_at_start_up():
+    from bot.answers import _compile
+
+    with pytest.raises(ValueError, match="bad pattern in skip"):
+        _compile([r"\b(too much"], "skip")
+    # normalise() lowers the text and the patterns run without IGNORECASE: a capital would never match.
+    with pytest.raises(ValueError, match="not in lower case"):
+        _compile([r"\bSleep\b"], "skip")
+    assert _compile([r"\bno\W+sleep\b"], "skip")[0].search("no... sleep")

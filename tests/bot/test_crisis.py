@@ -259,3 +259,31 @@ NORWEGIAN_NOT_A_CRISIS = [
 @pytest.mark.parametrize("text,why", NORWEGIAN_NOT_A_CRISIS)
 def test_norwegian_idioms_others_and_denials_are_not_a_crisis(text, why):
     assert assess_risk(text).risk in (Risk.NONE, Risk.DENIAL), why
+
+
+@pytest.mark.parametrize(
+    "pattern, message",
+    [
+        (r"\b(kill|end) (myself", "bad crisis pattern"),
+        # Both readings are lower case (bot/textnorm.py) and the patterns run without IGNORECASE, so a capital
+        # would silently never match.
+        (r"\bI want to die\b", "lower case"),
+    ],
+)
+def test_a_bad_lexicon_fails_at_start_up(tmp_path, pattern, message):
+    import yaml
+
+    from bot.crisis import LEXICON_FILE, load_crisis_lexicon
+
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    raw["disclosure"][0]["patterns"].append(pattern)
+    path = tmp_path / "crisis.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_crisis_lexicon(path)
+
+
+def test_escapes_in_upper_case_are_allowed():
+    from bot.crisis import _compile
+
+    assert _compile(r"\bend\W+it\b").search("i want to end... it")
