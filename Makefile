@@ -17,11 +17,11 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 .PHONY: crisis-model crisis-eval crisis-bench audit audit-check cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench lock clean migrate counsellor secret-key
 
 run: $(VENV)/.installed .env secret-key $(MODEL)
-	$(PY) -m bot.launch --model $(MODEL)
+	$(PY) -m bot.ops.launch --model $(MODEL)
 
 # Chat in the terminal (stop `make run` first: the shell takes the Rasa port).
 shell: $(VENV)/.installed .env secret-key $(MODEL)
-	$(PY) -m bot.launch --model $(MODEL) --shell
+	$(PY) -m bot.ops.launch --model $(MODEL) --shell
 
 test: $(VENV)/.installed .env secret-key lint audit-check unit validate $(MODEL) core-test browser-setup cluster-setup e2e soak-short
 
@@ -74,7 +74,7 @@ audit-check: $(VENV)/.installed var/audit-venv/.installed
 	$(PY) tools/audit.py --unreachable-ok
 
 unit: $(VENV)/.installed $(MODEL)
-	$(PY) -m pytest -q tests/bot tests/actions tests/components tests/storage tests/tools
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/cluster
 
 validate: $(VENV)/.installed
 	PYTHONPATH=. $(BIN)/rasa data validate --fail-on-warnings --quiet
@@ -103,9 +103,9 @@ soak-short: $(VENV)/.installed .env $(MODEL)
 	$(PY) bench/soak.py --minutes 2 --conversations 50 --sample 5 --growth 0.25
 
 # N Rasa replicas (REPLICAS=2) and M action servers (ACTION_SERVERS=1) behind nginx, on this machine's
-# PostgreSQL and Redis unless .env names others (bot/cluster.py, docs/deploy.md).
+# PostgreSQL and Redis unless .env names others (bot/ops/cluster.py, docs/deploy.md).
 cluster: $(VENV)/.installed .env secret-key $(MODEL) cluster-setup
-	$(PY) -m bot.cluster --model $(MODEL) --replicas $(or $(REPLICAS),2) --action-servers $(or $(ACTION_SERVERS),1)
+	$(PY) -m bot.ops.cluster --model $(MODEL) --replicas $(or $(REPLICAS),2) --action-servers $(or $(ACTION_SERVERS),1)
 
 # The balancer for the cluster and its tests: Debian's nginx, installed when missing (it is not started as a service).
 cluster-setup:
@@ -114,16 +114,16 @@ cluster-setup:
 
 # Build or update the database (DATABASE_URL) with the Alembic migrations; `make run` does it too.
 migrate: $(VENV)/.installed .env secret-key
-	$(PY) -m bot.migrate
+	$(PY) -m bot.ops.migrate
 
 # A counsellor account: make counsellor NAME=kari (asks for the password); ADMIN=1 also reads the audit log.
 counsellor: $(VENV)/.installed .env secret-key
 	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=kari [ADMIN=1]"; exit 2; }
-	$(PY) -m bot.counsellors add $(NAME) $(if $(ADMIN),--admin,)
+	$(PY) -m bot.ops.counsellors add $(NAME) $(if $(ADMIN),--admin,)
 
 # Delete conversations, intake summaries and handoff requests past their retention (the web server also does it every 10 minutes).
 purge: $(VENV)/.installed .env secret-key
-	$(PY) -m bot.retention
+	$(PY) -m bot.ops.retention
 
 # Side by side (bench/bench.py): this pipeline, Rasa's default pipeline, 1 and 2 replicas behind nginx.
 bench: $(VENV)/.installed .env $(MODEL) cluster-setup
@@ -131,8 +131,8 @@ bench: $(VENV)/.installed .env $(MODEL) cluster-setup
 	$(PY) bench/crisis_bench.py
 	$(PY) bench/bench.py --model $(MODEL) --json var/bench.json --markdown var/bench.md
 
-# The crisis classifier (bot/crisis_model.py) from the training rows of tests/data/crisis/: weights and thresholds
-# into bot/lexicon/crisis_model.json (tools/train_crisis.py; about a minute). `make test` fails on a stale model.
+# The crisis classifier (bot/core/crisis_model.py) from the training rows of tests/data/crisis/: weights and thresholds
+# into bot/core/lexicon/crisis_model.json (tools/train_crisis.py; about a minute). `make test` fails on a stale model.
 crisis-model: $(VENV)/.installed
 	$(PY) tools/train_crisis.py
 

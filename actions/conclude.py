@@ -8,10 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.intake import offer_summary
-from actions.services import content
-from bot.assessment import Answers, classify_help_seeking
-from bot.recommend import recommend
+from actions.offers import offer_summary
+from actions.resources import content
+from bot.core.assessment import Answers, classify_help_seeking
+from bot.core.recommend import recommend
 
 
 class ActionConcludeAssessment(Action):

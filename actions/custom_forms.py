@@ -1,4 +1,4 @@
-"""validate_self_assessment_form: every answer is read by bot.intake; this class only moves values around."""
+"""validate_self_assessment_form: every answer is read by bot.core.form; this class only moves values around."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot import intake
-from bot.safety import CRISIS_RISK_KEY, LANGUAGE_KEY
+from bot.core import form
+from bot.core.safety import CRISIS_RISK_KEY, LANGUAGE_KEY
 
 FORM = "self_assessment_form"
 
@@ -37,7 +37,7 @@ def _language(tracker: Tracker) -> str | None:
 
 
 class AnswerValidation(FormValidationAction, ABC):
-    """Shared by every question: read the answer with bot.intake, say the named response, return slots."""
+    """Shared by every question: read the answer with bot.core.form, say the named response, return slots."""
 
     @abstractmethod
     def name(self) -> str:
@@ -50,7 +50,7 @@ class AnswerValidation(FormValidationAction, ABC):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return intake.remaining_topics(
+        return form.remaining_topics(
             tracker.get_slot("skipped_topics"),
             bool(tracker.get_slot("safety_check_due")),
         )
@@ -67,11 +67,11 @@ class AnswerValidation(FormValidationAction, ABC):
         if (
             not starting
             and tracker.get_slot("requested_slot") != "self_harm"
-            and intake.needs_safety_check(texts[-1], risks[-1])
+            and form.needs_safety_check(texts[-1], risks[-1])
         ):
             dispatcher.utter_message(response="utter_safety_check_intro")
             events.append(SlotSet("safety_check_due", True))
-        found = intake.volunteered_answers(
+        found = form.volunteered_answers(
             texts,
             tracker.slots,
             tracker.get_slot("skipped_topics"),
@@ -83,7 +83,7 @@ class AnswerValidation(FormValidationAction, ABC):
         return events + [SlotSet(slot, value) for slot, value in found.items()]
 
     def answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        step = intake.read_answer(
+        step = form.read_answer(
             slot,
             value,
             int(tracker.get_slot("unreadable_answers") or 0),

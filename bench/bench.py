@@ -9,7 +9,7 @@ Targets, each started on free ports, measured, and stopped before the next one s
             the SQLite tracker store and the in-memory lock store: what `make run` starts;
   default   the same, with a model trained by Rasa's default pipeline and policies on the same data and
             domain (bench/config-default.yml, trained once into models/bench-default.tar.gz);
-  cluster1  one Rasa replica behind nginx, PostgreSQL tracker store, Redis lock store (bot/cluster.py);
+  cluster1  one Rasa replica behind nginx, PostgreSQL tracker store, Redis lock store (bot/ops/cluster.py);
   cluster2  the same with two replicas: the set-up that grows past one core.
 With --url, only that running assistant is played.
 
@@ -49,7 +49,7 @@ POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 sys.path.insert(0, str(ROOT))
 
-from bot.launch import action_command, free_port, rasa_command, wait_until_ready  # noqa: E402
+from bot.ops.launch import action_command, free_port, rasa_command, wait_until_ready  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
 TARGETS = ("project", "default", "cluster1", "cluster2")
@@ -253,7 +253,7 @@ def train_default_model() -> float | None:
 
 
 def fresh_postgres_database() -> tuple[str, callable]:
-    from bot.cluster import scratch_postgres_database
+    from bot.ops.cluster import scratch_postgres_database
 
     return scratch_postgres_database(POSTGRES, "ds_bench_")
 
@@ -281,8 +281,8 @@ class Single:
         self.url = f"http://127.0.0.1:{self.settings.rasa_port}"
 
     def start(self) -> None:
-        from bot.launch import child_env
-        from bot.migrate import upgrade
+        from bot.ops.launch import child_env
+        from bot.storage.migrate import upgrade
 
         upgrade(self.settings.database_url)
         env = {**child_env(self.settings), "DATABASE_URL": self.settings.database_url}
@@ -310,10 +310,10 @@ class Single:
 
 
 class ClusterTarget:
-    """N replicas behind nginx on fresh PostgreSQL databases and Redis (bot/cluster.py, as `make cluster`)."""
+    """N replicas behind nginx on fresh PostgreSQL databases and Redis (bot/ops/cluster.py, as `make cluster`)."""
 
     def __init__(self, model: Path, folder: Path, replicas: int):
-        from bot.cluster import Cluster, scratch_cluster_settings
+        from bot.ops.cluster import Cluster, scratch_cluster_settings
 
         self.tracker_url, self._drop_tracker = fresh_postgres_database()
         self.database_url, self._drop_database = fresh_postgres_database()

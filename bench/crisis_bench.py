@@ -1,8 +1,8 @@
 """How long the crisis check takes per message (target: p95 at most 2 ms): `make crisis-bench`.
 
 Every message of the crisis corpus (both languages, both splits) and the dev personas' answers, read by
-bot.crisis.assess_risk after one warm-up pass (start-up loads the lexicons, the model and simplemma's
-dictionaries once). Also times the language check of bot.language.
+bot.core.crisis.assess_risk after one warm-up pass (start-up loads the lexicons, the model and simplemma's
+dictionaries once). Also times the language check of bot.core.language.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.crisis import assess_risk  # noqa: E402
-from bot.language import detect_language  # noqa: E402
+from bot.core.crisis import assess_risk  # noqa: E402
+from bot.core.language import detect_language  # noqa: E402
 from tools.crisis_corpus import corpus_rows  # noqa: E402
 
 VIGNETTES = sorted((ROOT.parent / "shared" / "eval").glob("vignettes-dev*.json"))
@@ -61,8 +61,8 @@ def main() -> int:
     assess_risk("warm up: load everything once")
     detect_language("warm up")
     print(f"start-up (lexicons, model, dictionaries): {time.perf_counter() - started:.2f} s")
-    print(summary("crisis check (bot.crisis.assess_risk)", timings(assess_risk, texts, args.rounds)))
-    print(summary("language (bot.language.detect_language)", timings(detect_language, texts, args.rounds)))
+    print(summary("crisis check (bot.core.crisis.assess_risk)", timings(assess_risk, texts, args.rounds)))
+    print(summary("language (bot.core.language.detect_language)", timings(detect_language, texts, args.rounds)))
     return 0
 
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench import VIGNETTES, Doctor, Single, percentile, question_matchers, status_mb  # noqa: E402
-from bot.launch import child_env, free_port, wait_until_ready  # noqa: E402
+from bot.ops.launch import child_env, free_port, wait_until_ready  # noqa: E402
 
 
 class WebDoctor(Doctor):
@@ -78,7 +78,7 @@ def soak(minutes: float, conversations: int, sample_seconds: float, folder: Path
     }
     with open(folder / "web.log", "ab") as log:
         target.processes["web"] = subprocess.Popen(
-            [sys.executable, "-m", "bot.webapp"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "bot.web.app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     web_url = f"http://127.0.0.1:{web_port}"
     if not wait_until_ready(web_url + "/healthz", 60):

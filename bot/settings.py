@@ -75,7 +75,7 @@ class Settings:
     forwarded_proxies: int = 0  # proxies in front of the web server whose X-Forwarded-For is trusted
     action_timeout_seconds: int = 10  # a slower action server gets the doctor an apology and the helplines
     tracker_compact_after_events: int = 400  # a longer session is rewritten compactly (components/tracker_store.py)
-    messages_per_minute: int = 30  # per conversation, at the web server (bot/ratelimit.py)
+    messages_per_minute: int = 30  # per conversation, at the web server (bot/web/ratelimit.py)
     messages_per_minute_per_address: int = 600  # per client address: a hospital's doctors may share one
 
     @property
@@ -185,7 +185,7 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
         rasa_api_token=values.get("RASA_API_TOKEN", ""),
         database_url=values.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bot.db'}",
         tracker_db_path=_path(values, "TRACKER_DB", "var/rasa.db"),
-        content_file=_path(values, "CONTENT_FILE", "bot/content/no.yml"),
+        content_file=_path(values, "CONTENT_FILE", "bot/core/content/no.yml"),
         rasa_port=rasa_port,
         action_port=action_port,
         action_server_url=values.get("ACTION_SERVER_URL") or f"http://127.0.0.1:{action_port}/webhook",

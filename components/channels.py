@@ -3,7 +3,7 @@
 Rasa's own REST channel passes anything on: `/intent{"slot": value}` text that Rasa obeys, metadata that it
 stores with the conversation, control characters a database refuses, a megabyte of text; and when the turn
 fails it answers an empty list, which the doctor sees as silence. This one:
-- reads every message through bot/inbound.py (slash commands only as the bot's own buttons send them);
+- reads every message through bot/core/inbound.py (slash commands only as the bot's own buttons send them);
 - answers a message without words, one too long to read, or a slash command no button sends, kindly, and
   keeps nothing of it (a forged command is neither an answer nor a skip);
 - answers a malformed request with a clear 400 in JSON, never a stack trace;
@@ -33,9 +33,9 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.crisis import assess_risk
-from bot.inbound import CRISIS_COMMAND, Screened, Verdict, button_commands, screen
-from bot.safety import LANGUAGE_ENTITY, answer_language
+from bot.core.crisis import assess_risk
+from bot.core.inbound import CRISIS_COMMAND, Screened, Verdict, button_commands, screen
+from bot.core.safety import LANGUAGE_ENTITY, answer_language
 from components import faults
 
 faults.apply()

@@ -1,6 +1,6 @@
 """`rasa run`, without loading TensorFlow when the model has no component that uses it.
 
-    python -m components.rasa_server run --model models/doctor-support.tar.gz ...     (bot.launch starts this)
+    python -m components.rasa_server run --model models/doctor-support.tar.gz ...     (bot.ops.launch starts this)
 
 Rasa 3.6 imports TensorFlow in every server, whatever the model (`rasa.core.agent` → … →
 `rasa.utils.tensorflow.callback`, which subclasses a Keras class at import): 541 MB resident and about

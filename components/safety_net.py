@@ -29,8 +29,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from threadpoolctl import threadpool_limits
 
-from bot.commands import COMMAND_INTENTS, confirms_command
-from bot.safety import CRISIS, CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, UNCLEAR, read_message
+from bot.core.commands import COMMAND_INTENTS, confirms_command
+from bot.core.safety import CRISIS, CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, UNCLEAR, read_message
 from components import speedups
 
 speedups.apply()

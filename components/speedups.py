@@ -229,7 +229,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten (bot/storage.py, erase_deleted)
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten (bot/storage/records.py)
         cursor.close()
 
 

@@ -6,7 +6,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from bot.cluster import scratch_postgres_database
+from bot.ops.cluster import scratch_postgres_database
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -1,4 +1,4 @@
-"""Score the crisis net (bot/crisis.py: patterns and classifier) on the crisis corpus: `make crisis-eval`.
+"""Score the crisis net (bot/core/crisis.py: patterns and classifier) on the crisis corpus: `make crisis-eval`.
 
 Prints, per language, recall per kind of disclosure (crisis help at once; helplines shown at all, which adds
 the direct question) and false alarms per kind of hard negative, for the training rows and, on their own, the
@@ -17,13 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.crisis import Risk, assess_risk  # noqa: E402
+from bot.core.crisis import Risk, assess_risk  # noqa: E402
 from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
 
 def score(split: str, later_rounds_only: bool = False, risk_of=None) -> dict:
     """Rows of one split (with later_rounds_only, only the held-out rows that carry a `round`), each read by risk_of
-    (bot.crisis.assess_risk by default):
+    (bot.core.crisis.assess_risk by default):
     {lang: {"disclosures": {kind: [n, at_once, shown]}, "negatives": {kind: [n, alarms, crisis_alarms]}}}."""
     tables = {
         lang: {"disclosures": defaultdict(lambda: [0, 0, 0]), "negatives": defaultdict(lambda: [0, 0, 0])}

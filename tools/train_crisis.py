@@ -1,6 +1,6 @@
 """Train the crisis classifier on the TRAINING part of the crisis corpus and choose its thresholds.
 
-    python tools/train_crisis.py            # writes bot/lexicon/crisis_model.json (make crisis-model)
+    python tools/train_crisis.py            # writes bot/core/lexicon/crisis_model.json (make crisis-model)
     python tools/train_crisis.py --check    # fails if the model file is not the one the corpus gives
 
 The held-out rows are never read here. Thresholds come from 5-fold cross-validation on the training rows:
@@ -28,8 +28,8 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.crisis import Risk, folded_text, pattern_risk  # noqa: E402
-from bot.crisis_model import (  # noqa: E402
+from bot.core.crisis import Risk, folded_text, pattern_risk  # noqa: E402
+from bot.core.crisis_model import (  # noqa: E402
     CHAR_NGRAMS,
     CONTEXTS,
     FEATURE_KINDS,
@@ -105,7 +105,7 @@ def cross_validated(rows: list[dict], texts: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Thresholds:
-    bars: dict[str, tuple[float, float]]  # context -> (crisis bar, unclear bar), as in bot.crisis_model
+    bars: dict[str, tuple[float, float]]  # context -> (crisis bar, unclear bar), as in bot.core.crisis_model
     override: float = 1.0  # the denial override
 
     def with_bar(self, context: str, which: int, value: float) -> Thresholds:
@@ -131,7 +131,7 @@ class Evidence:
         self.denial = np.array([patterns[i].risk is Risk.DENIAL for i in keep])
 
     def decide(self, thresholds: Thresholds) -> tuple[np.ndarray, np.ndarray]:
-        """(crisis help at once, any help shown) per row: bot.crisis.combine, vectorised."""
+        """(crisis help at once, any help shown) per row: bot.core.crisis.combine, vectorised."""
         crisis_bar = np.array([thresholds.bars[c][0] for c in CONTEXTS])[self.context]
         unclear_bar = np.array([thresholds.bars[c][1] for c in CONTEXTS])[self.context]
         free = ~self.disclosure & ~self.denial
@@ -261,8 +261,8 @@ def export(model: object, thresholds: Thresholds, trained_on: str) -> dict:
         offset += len(vocabulary)
     return {
         "format": 3,
-        "about": "Crisis classifier (bot/crisis_model.py), trained by tools/train_crisis.py on the training rows of "
-        "tests/data/crisis/ and the NLU examples; weights are [idf, coefficient]; bars per context are "
+        "about": "Crisis classifier (bot/core/crisis_model.py), trained by tools/train_crisis.py on the training rows "
+        "of tests/data/crisis/ and the NLU examples; weights are [idf, coefficient]; bars per context are "
         "[crisis, unclear], null for never.",
         "char_ngrams": list(CHAR_NGRAMS),
         "trained_on": trained_on,

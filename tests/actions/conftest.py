@@ -46,13 +46,13 @@ def user_says(tracker_name: str, text: str, intent: str = "inform", **slots) -> 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     """A migrated SQLite database that the actions use instead of the configured one."""
-    from actions import handoff, intake
-    from bot.migrate import upgrade
-    from bot.storage import Storage
+    from actions import handoff, offers
+    from bot.storage.migrate import upgrade
+    from bot.storage.records import Storage
 
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     upgrade(url)
     storage = Storage(url)
-    monkeypatch.setattr(intake, "storage", lambda: storage)
+    monkeypatch.setattr(offers, "storage", lambda: storage)
     monkeypatch.setattr(handoff, "storage", lambda: storage)
     return storage

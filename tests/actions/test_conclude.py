@@ -33,7 +33,7 @@ def test_every_response_the_actions_use_exists_in_the_domain(domain):
     used = set()
     for path in (Path(__file__).resolve().parents[2] / "actions").glob("*.py"):
         used |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text()))
-    for path in (Path(__file__).resolve().parents[2] / "bot").glob("*.py"):
+    for path in (Path(__file__).resolve().parents[2] / "bot").rglob("*.py"):
         used |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text()))
     assert used and used <= set(domain["responses"])
 

@@ -4,7 +4,7 @@ import asyncio
 
 from actions import handoff
 from actions.explain import ActionExplainQuestion
-from bot.storage import Storage
+from bot.storage.records import Storage
 from tests.actions.conftest import load_tracker
 
 

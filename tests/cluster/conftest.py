@@ -1,5 +1,5 @@
 """A real cluster on this machine for the tests: two Rasa replicas and an action server behind nginx, one
-PostgreSQL tracker store and one Redis lock store (bot/cluster.py, as `make cluster` starts it)."""
+PostgreSQL tracker store and one Redis lock store (bot/ops/cluster.py, as `make cluster` starts it)."""
 
 import json
 import urllib.request
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cluster import Cluster, find_nginx, scratch_cluster_settings
-from bot.launch import free_port
+from bot.ops.cluster import Cluster, find_nginx, scratch_cluster_settings
+from bot.ops.launch import free_port
 from tests.services import REDIS, fresh_postgres_database, redis_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,11 +10,11 @@ import threading
 import urllib.request
 
 from bench.bench import Doctor, question_matchers
-from bot.counsellors import Counsellors
-from bot.launch import free_port, wait_until_ready
-from bot.storage import Storage
-from bot.values import FORM_SLOTS
-from tests.storage.test_counsellor_web import PASSWORD, Browser
+from bot.core.values import FORM_SLOTS
+from bot.ops.launch import free_port, wait_until_ready
+from bot.storage.counsellors import Counsellors
+from bot.storage.records import Storage
+from tests.web.test_counsellor import PASSWORD, Browser
 
 CONTRACT_SLOTS = (*FORM_SLOTS, "help_category", "crisis")
 
@@ -85,7 +85,7 @@ def test_state_is_in_the_database_so_a_second_web_server_carries_on(cluster):
     env = dict(cluster.env(), WEB_PORT=str(port))
     with open(cluster.folder / "web-2.log", "ab") as log:
         second = subprocess.Popen(
-            [sys.executable, "-m", "bot.webapp"], cwd=cluster.folder, env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "bot.web.app"], cwd=cluster.folder, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         assert wait_until_ready(f"http://127.0.0.1:{port}/healthz", 60)

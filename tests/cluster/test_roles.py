@@ -1,11 +1,11 @@
-"""A container runs one role: `python -m bot.launch --role actions|rasa|web` becomes that server (docs/deploy.md)."""
+"""A container runs one role: `python -m bot.ops.launch --role actions|rasa|web` is that server (docs/deploy.md)."""
 
 import os
 import signal
 import subprocess
 import sys
 
-from bot.launch import free_port, wait_until_ready
+from bot.ops.launch import free_port, wait_until_ready
 from tests.cluster.conftest import MODEL, ROOT
 
 
@@ -20,7 +20,7 @@ def start_role(role: str, tmp_path, **env) -> subprocess.Popen:
     }
     log = open(tmp_path / f"{role}.log", "ab")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.launch", "--role", role, "--model", str(MODEL)],
+        [sys.executable, "-m", "bot.ops.launch", "--role", role, "--model", str(MODEL)],
         cwd=ROOT,
         env=environment,
         stdout=log,
@@ -45,7 +45,7 @@ def test_a_role_without_its_secret_refuses_to_start(tmp_path):
 
 
 def test_make_run_listens_on_loopback_and_a_container_role_on_every_interface(monkeypatch):
-    from bot import launch
+    from bot.ops import launch
     from bot.settings import load_settings
 
     settings = load_settings(overrides={"RASA_API_TOKEN": "t", "SECRET_KEY": "k"})

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.launch import child_env, free_port, server_commands
-from bot.migrate import upgrade
+from bot.ops.launch import child_env, free_port, server_commands
 from bot.settings import load_settings
+from bot.storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "doctor-support.tar.gz"
@@ -102,7 +102,7 @@ class Servers:
             wait_until(lambda: answers(self.url + "/"), 240, "Rasa server")
 
     def start_web_server(self, wait: bool = True):
-        self.web_server = self._start([sys.executable, "-m", "bot.webapp"], "web")
+        self.web_server = self._start([sys.executable, "-m", "bot.web.app"], "web")
         if wait:
             wait_until(lambda: answers(self.web_url + "/healthz"), 60, "web server")
 

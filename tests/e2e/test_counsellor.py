@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from bot.intakes import IntakeSummary
-from bot.retention import purge
-from bot.storage import Storage
+from bot.core.summary import IntakeSummary
+from bot.storage.records import Storage
+from bot.storage.retention import purge
 from tests.e2e.test_web import CHAT, QUESTIONS, SHOTS, answer, axe_violations, bot_texts, wait_for_bot
 from tests.storage.conftest import all_rows
 
@@ -103,7 +103,7 @@ def test_withdraw_in_the_chat(servers):
 
 def make_account(servers, name: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot.counsellors", "add", name, "--password-stdin"],
+        [sys.executable, "-m", "bot.ops.counsellors", "add", name, "--password-stdin"],
         input=PASSWORD + "\n",
         env=servers.env,
         capture_output=True,

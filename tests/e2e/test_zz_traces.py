@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.retention import purge
+from bot.storage.retention import purge
 from tests.e2e.conftest import http
 from tests.e2e.test_counsellor import PLANTED as COUNSELLOR_PLANTED
 from tests.storage.conftest import all_rows

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from bot.counsellors import (
+from bot.storage.counsellors import (
     ACCOUNT_FAILURES,
     CLIENT_FAILURES,
     FAILURE_WINDOW,

@@ -6,8 +6,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from bot.migrate import alembic_config, current_revision, head_revision, upgrade
-from bot.models import Base
+from bot.storage.migrate import alembic_config, current_revision, head_revision, upgrade
+from bot.storage.models import Base
 
 
 def test_a_fresh_database_is_built_to_the_newest_revision_and_matches_the_models(database_url):

@@ -12,11 +12,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.conversations import delete_conversation
-from bot.migrate import upgrade
-from bot.retention import purge
 from bot.settings import load_settings
-from bot.storage import make_engine
+from bot.storage.events import delete_conversation
+from bot.storage.migrate import upgrade
+from bot.storage.records import make_engine
+from bot.storage.retention import purge
 from components.tracker_store import LeanSQLTrackerStore
 from tests.services import fresh_postgres_database
 

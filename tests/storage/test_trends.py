@@ -6,12 +6,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.content import content_from
-from bot.intakes import IntakeSummary
+from bot.core.content import content_from
+from bot.core.summary import IntakeSummary
+from bot.core.trends import K_MIN, suppress
 from bot.settings import ROOT
-from bot.trends import K_MIN, charts, suppress, to_csv, weekly_trends
+from bot.storage.trends import weekly_trends
+from bot.web.charts import charts, to_csv
 
-CONTENT = content_from(str(ROOT / "bot" / "content" / "no.yml"))
+CONTENT = content_from(str(ROOT / "bot" / "core" / "content" / "no.yml"))
 TODAY = date(2026, 11, 26)  # a Thursday; the week of 23 Nov is not over
 LAST_WEEK = date(2026, 11, 16)
 WEEK_BEFORE = date(2026, 11, 9)

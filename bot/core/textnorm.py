@@ -1,0 +1,120 @@
+"""One normalisation step for both languages, before any crisis pattern or classifier reads a message.
+
+A doctor at 3 a.m. types "eg orkar ikkje meir", "har tenkt pa a ta livet mitt" or "suicidel"; the patterns
+and the classifier should see one spelling of each. Two readings come out of `normalise_for_crisis`:
+
+- `plain`: lower case, straight apostrophes, single spaces, misspelt crisis words corrected (English patterns);
+- `folded`: the same with æ/ø/å and their ASCII spellings (ae/oe/aa, a/o) folded to one skeleton and Nynorsk
+  and dialect function words mapped to Bokmål (Norwegian patterns and the classifier).
+
+Spelling correction uses rapidfuzz (OSA distance: a swapped pair of letters counts once) against the crisis
+vocabulary of the lexicons, and only for words that simplemma does not know in English, Bokmål or Nynorsk,
+so a real word is never "corrected" into a crisis word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import simplemma
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.answers import normalise
+
+FORMS_FILE = Path(__file__).parent / "lexicon" / "normalisation.yml"
+_TOKEN = re.compile(r"[\w']+", re.UNICODE)
+_LANGS = ("en", "nb", "nn")
+_FOLD_CHARS = str.maketrans({"æ": "a", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u"})
+_FOLD_PAIRS = re.compile(r"aa|ae|oe")
+_PAIR_TO = {"aa": "a", "ae": "a", "oe": "o"}
+
+
+@dataclass(frozen=True)
+class Normalised:
+    plain: str
+    folded: str
+
+
+def fold(text: str) -> str:
+    """æ/ø/å and ae/oe/aa (and a/o) to one skeleton: "død", "doed" and "dod" all become "dod"."""
+    return _FOLD_PAIRS.sub(lambda m: _PAIR_TO[m.group()], text.translate(_FOLD_CHARS))
+
+
+@dataclass(frozen=True)
+class _Forms:
+    to_bokmal: dict[str, str]
+    vocabulary: tuple[str, ...]
+
+
+def load_forms(path: Path = FORMS_FILE) -> _Forms:
+    """Load and check the normalisation table; a bad entry fails at start-up."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mapping: dict[str, str] = {}
+    for bokmal, variants in raw["to_bokmal"].items():
+        for variant in variants:
+            key = normalise(str(variant))
+            if not key or " " in key:
+                raise ValueError(f"{path}: a variant must be one word: {variant!r}")
+            mapping[key] = fold(normalise(bokmal))
+            if len(fold(key)) >= 4:  # "mæ" folded is "ma", which is also "må": short words keep their letters
+                mapping.setdefault(fold(key), fold(normalise(bokmal)))
+    vocabulary = []
+    for word in raw["crisis_words"]:
+        word = fold(normalise(str(word)))
+        if not word.isalpha() or len(word) < 4:
+            raise ValueError(f"{path}: a crisis word must be one word of letters: {word!r}")
+        vocabulary.append(word)
+    return _Forms(mapping, tuple(sorted(set(vocabulary))))
+
+
+@lru_cache(maxsize=1)
+def _forms() -> _Forms:
+    return load_forms()
+
+
+@lru_cache(maxsize=20000)
+def _known(word: str) -> bool:
+    return any(simplemma.is_known(word, lang) for lang in _LANGS)
+
+
+@lru_cache(maxsize=20000)
+def correct_spelling(word: str) -> str:
+    """The crisis word a misspelt word stands for ("suicidel" → "suicidal"), or the word itself."""
+    if len(word) < 5 or not word.isalpha() or _known(word):
+        return word
+    vocabulary = _forms().vocabulary
+    if word in vocabulary or fold(word) in vocabulary:
+        return word
+    limit = 1 if len(word) < 8 else 2
+    best = process.extractOne(fold(word), vocabulary, scorer=OSA.distance, score_cutoff=limit)
+    if best is None or best[0][0] != fold(word)[0]:
+        return word
+    return best[0]
+
+
+@lru_cache(maxsize=50000)
+def _word(word: str) -> tuple[str, str]:
+    """One word's plain (spelling corrected) and folded (æøå folded, mapped to Bokmål) forms."""
+    plain = correct_spelling(word)
+    forms = _forms().to_bokmal
+    return plain, forms.get(plain) or forms.get(fold(plain)) or fold(plain)
+
+
+def normalise_for_crisis(text: str) -> Normalised:
+    """The two readings of one line of a message (see the module's docstring)."""
+    text = normalise(text)
+    plain, folded, last = [], [], 0
+    for match in _TOKEN.finditer(text):
+        between = text[last : match.start()]
+        plain_word, folded_word = _word(match.group())
+        plain += [between, plain_word]
+        folded += [between, folded_word]
+        last = match.end()
+    plain.append(text[last:])
+    folded.append(text[last:])
+    return Normalised("".join(plain), "".join(folded))

@@ -1,0 +1,289 @@
+"""The crisis safety net. Each row: what a doctor wrote, what it must be read as, and why."""
+
+import pytest
+
+from bot.core.crisis import Risk, assess_risk
+
+DISCLOSURES = [
+    ("I've been thinking about killing myself", "ideation"),
+    ("Honestly I don't want to be alive anymore", "ideation"),
+    ("what's the point of going on", "ideation"),
+    ("I wish I could disappear for good", "ideation"),
+    ("sometimes I think everyone would be better off without me", "ideation"),
+    ("I have thoughts that I would be better off dead", "ideation"),
+    ("I want to die", "ideation"),
+    ("suicidel", "ideation"),
+    ("i feel sucidal", "ideation"),
+    ("I know which tablets I'd take", "plan_or_means"),
+    ("I've written letters to my kids", "plan_or_means"),
+    ("I've been stockpiling my sleeping pills", "plan_or_means"),
+    ("I have a plan to end it", "plan_or_means"),
+    ("I've started cutting myself to get through the evenings", "self_harm"),
+    ("burning myself to feel something", "self_harm"),
+    ("selfharm", "self_harm"),
+    ("Since my patient's suicide I keep thinking about killing myself", "ideation"),
+    ("Too much. Honestly I don't want to be alive anymore", "ideation"),
+]
+
+
+@pytest.mark.parametrize("text,kind", DISCLOSURES)
+def test_disclosures_are_recognised(text, kind):
+    result = assess_risk(text)
+    assert result.risk is Risk.DISCLOSURE
+    assert result.kind == kind
+
+
+NOT_A_CRISIS = [
+    ("this on-call week will be the death of me", "an idiom"),
+    ("I could murder a coffee", "an idiom"),
+    ("This job is killing me", "an idiom"),
+    ("I'm dead tired", "an idiom"),
+    (
+        "My patient committed suicide last month",
+        "someone else's suicide: a traumatic incident",
+    ),
+    ("a patient's suicide has stayed with me", "someone else's suicide"),
+    ("my colleague killed himself", "someone else's suicide"),
+    ("I do suicide risk assessments all day", "work, not the doctor's own thoughts"),
+    (
+        "After a patient's relative threatened to kill me I've been on sick leave",
+        "a threat from someone else",
+    ),
+    ("A child died during a procedure I did", "a traumatic incident"),
+    ("No, nothing like that, I'm just worn out", "a denial without crisis words"),
+    (
+        "Everything has come to a halt. I can't think straight at work.",
+        "distress, not a disclosure",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,why", NOT_A_CRISIS)
+def test_idioms_and_others_suicides_are_not_a_crisis(text, why):
+    assert assess_risk(text).risk is Risk.NONE, why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, I've never thought about harming myself",
+        "No, I'm not thinking of hurting myself",
+        "I'm not suicidal",
+        "I don't want to kill myself but I am so tired",
+    ],
+)
+def test_denials_are_answers_not_disclosures(text):
+    assert assess_risk(text).risk is Risk.DENIAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I can't go on like this", "I feel like dying", "I just want everything to stop"],
+)
+def test_unclear_words_are_never_left_without_help(text):
+    """Unclear at least (the direct question with the helplines); the classifier may read a disclosure."""
+    assert assess_risk(text).risk in (Risk.UNCLEAR, Risk.DISCLOSURE)
+
+
+def test_a_disclosure_wins_over_a_denial_in_the_same_message():
+    assert assess_risk("I'm not suicidal. But I keep thinking about killing myself").risk is Risk.DISCLOSURE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been looking up lethal doses of the drugs I prescribe",
+        "on the way home I keep thinking about driving into a tree",
+        "I've been googling painless ways to die",
+    ],
+)
+def test_plans_and_means_in_other_words(text):
+    assert assess_risk(text).risk is Risk.DISCLOSURE
+
+
+@pytest.mark.parametrize(
+    "text", ["I drive into the hospital car park every day", "I checked the lethal dose of paracetamol for a patient"]
+)
+def test_ordinary_work_talk_is_not_a_plan(text):
+    assert assess_risk(text).risk is Risk.NONE
+
+
+# More of doctors' words, each with what it must be read as.
+MORE = [
+    ("I think about ending it all", Risk.DISCLOSURE),
+    ("sometimes I wish I wouldn't wake up", Risk.DISCLOSURE),
+    ("I've thought about taking an overdose", Risk.DISCLOSURE),
+    ("I have the means at home", Risk.UNCLEAR),
+    ("everyone would be better off if I was gone", Risk.DISCLOSURE),
+    ("I'm thinking of killing myself", Risk.DISCLOSURE),
+    ("I want to end my life", Risk.DISCLOSURE),
+    ("I've tried to kill myself before", Risk.DISCLOSURE),
+    ("I've been self-harming again", Risk.DISCLOSURE),
+    ("I scratch my arms until they bleed", Risk.DISCLOSURE),
+    ("I don't see the point in living", Risk.DISCLOSURE),
+    ("life feels pointless", Risk.UNCLEAR),
+    ("I've been having suicidal ideation", Risk.DISCLOSURE),
+    ("I have thoughts of suicide", Risk.DISCLOSURE),
+    ("I've been hitting myself", Risk.DISCLOSURE),
+    ("I hurt myself on purpose", Risk.DISCLOSURE),
+    ("I want to go to sleep and never wake up", Risk.DISCLOSURE),
+    ("I'm ready to die", Risk.DISCLOSURE),
+    ("I'd be better off not being here", Risk.DISCLOSURE),
+    ("I could just disappear and nobody would notice", (Risk.UNCLEAR, Risk.DISCLOSURE)),  # help shown either way
+    ("I've stopped caring if I live or die", Risk.DISCLOSURE),
+    ("I thought about hanging myself", Risk.DISCLOSURE),
+    ("I stood on the bridge last night", Risk.DISCLOSURE),  # a rehearsal (issue 12)
+    ("a patient died on my shift", Risk.NONE),
+    ("the patient had a suicide attempt", Risk.NONE),
+    ("I work in a suicide prevention team", Risk.NONE),
+    ("I'm dying to get some sleep", Risk.NONE),
+    ("killing time between patients", Risk.NONE),
+    ("this deadline is killing me", Risk.NONE),
+    ("my dad died last year and I miss him", Risk.NONE),
+    ("I'm not going to hurt myself", Risk.DENIAL),
+    ("I would never kill myself, I have kids", Risk.DENIAL),
+    ("no suicidal thoughts", Risk.DENIAL),
+    ("no thoughts like that", Risk.NONE),
+    ("I cut myself shaving", Risk.NONE),
+    ("I had to tell a family their son had killed himself", Risk.NONE),
+    ("we lost a patient to suicide", Risk.NONE),
+    ("I'm sick to death of the rota", Risk.NONE),
+    ("my back is killing me", Risk.NONE),
+    ("I burned myself on the coffee machine", Risk.NONE),
+]
+
+
+@pytest.mark.parametrize("text,expected", MORE)
+def test_more_words(text, expected):
+    assert assess_risk(text).risk in (expected if isinstance(expected, tuple) else (expected,))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I want to kil myself", Risk.DISCLOSURE),
+        ("i dont wanna be alive", Risk.DISCLOSURE),
+        ("I don't think I can keep living like this", Risk.DISCLOSURE),
+        ("I've had enough of life", Risk.DISCLOSURE),
+        ("I'm tired of living", Risk.DISCLOSURE),
+        ("wanna die", Risk.DISCLOSURE),
+        ("kms", Risk.DISCLOSURE),
+        ("Ive been cutting", Risk.DISCLOSURE),
+        ("I took too many pills on purpose", Risk.DISCLOSURE),
+        ("no one would miss me", Risk.UNCLEAR),
+        ("I've been cutting back on coffee", Risk.NONE),
+        ("I have been cutting down my hours", Risk.NONE),
+        ("I'm tired of the rota", Risk.NONE),
+        ("I took too many shifts", Risk.NONE),
+        ("I'm about to die of boredom in this meeting", Risk.NONE),
+    ],
+)
+def test_misspellings_slang_and_near_misses(text, expected):
+    assert assess_risk(text).risk is expected
+
+
+# --- fuzzing (hypothesis): any text at all, and disclosures hidden in it ---------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NEUTRAL_WORDS = ["the", "rota", "was", "long", "and", "I", "slept", "badly", "on-call", "ward", "tired", "patients",
+                 "today", "honestly", "😩", "...", "ok", "my", "boss", "shift", "nights", "again", "so"]  # fmt: skip
+filler = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(NEUTRAL_WORDS), max_size=30).map(" ".join),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_text_is_read_without_raising(text):
+    assert assess_risk(text).risk in set(Risk)
+
+
+@settings(max_examples=300, deadline=None)
+@given(filler, st.sampled_from([text for text, _ in DISCLOSURES]), filler, st.sampled_from([". ", "! ", "\n", "? "]))
+def test_a_disclosure_between_any_other_sentences_is_still_found(before, disclosure, after, stop):
+    text = f"{before}{stop}{disclosure}{stop}{after}"
+    assert assess_risk(text).risk is Risk.DISCLOSURE, text
+
+
+def test_an_idiom_is_not_read_across_a_line_break():
+    """Found by the fuzzing above: "…better off dead" then "tired" on the next line was read as "dead tired"."""
+    assert assess_risk("I have thoughts that I would be better off dead\nTIRED").risk is Risk.DISCLOSURE
+    assert assess_risk("this on-call week will be the death of me").risk is Risk.NONE
+
+
+# Norwegian, in the ways doctors write it (written for these tests; not rows of the crisis corpus).
+NORWEGIAN_DISCLOSURES = [
+    ("Jeg vil ta livet mitt", "bokmål, direct"),
+    ("jeg tenker på selvmord", "bokmål, direct"),
+    ("jeg orker ikke leve lenger", "cannot go on living"),
+    ("har spart opp sovetabletter", "saving up pills"),
+    ("Eg orkar ikkje leve lenger", "nynorsk"),
+    ("æ har tenkt på å ta livet mitt", "dialect: æ for jeg"),
+    ("har tenkt paa aa ta livet mitt", "no æøå: aa"),
+    ("har tenkt pa a ta livet mitt", "no æøå: a"),
+    ("jeg har tenkt på selvmor", "a typo"),
+    ("honestly, jeg vil bare dø", "English mixed in"),
+    ("familien hadde hatt det bedre uten meg", "others better off"),
+    ("jeg har skrevet avskjedsbrev til ungene", "preparation"),
+    ("jeg har begynt å kutte meg igjen", "self-harm"),
+    (
+        "Lang vakt igjen, tre innleggelser og ingen pause. Jeg har tenkt på å ta livet mitt. "
+        "Vet ikke hvem jeg skal si det til.",
+        "in the middle of a long message",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,why", NORWEGIAN_DISCLOSURES)
+def test_norwegian_disclosures_are_recognised(text, why):
+    result = assess_risk(text)
+    assert result.risk is Risk.DISCLOSURE, why
+    assert result.language == "nb" or result.source == "classifier", why
+
+
+NORWEGIAN_NOT_A_CRISIS = [
+    ("denne uka dreper meg", "an idiom"),
+    ("jeg holdt på å dø av latter", "an idiom"),
+    ("Denne vaktplanen kommer til å ta livet av meg", "an idiom"),
+    ("vurderte suicidalfare hos en pasient", "clinical talk"),
+    ("nei, det har jeg aldri tenkt", "a denial"),
+    ("Nei, ingen selvmordstanker", "a denial"),
+    ("selvmordstanker? Nei, aldri.", "a denial after the question"),
+    ("pasienten min tok livet sitt i fjor", "someone else's suicide"),
+    ("jeg klarer meg fint i hverdagen", "an ordinary answer"),
+]
+
+
+@pytest.mark.parametrize("text,why", NORWEGIAN_NOT_A_CRISIS)
+def test_norwegian_idioms_others_and_denials_are_not_a_crisis(text, why):
+    assert assess_risk(text).risk in (Risk.NONE, Risk.DENIAL), why
+
+
+@pytest.mark.parametrize(
+    "pattern, message",
+    [
+        (r"\b(kill|end) (myself", "bad crisis pattern"),
+        # Both readings are lower case (bot/core/textnorm.py) and the patterns run without IGNORECASE, so a capital
+        # would silently never match.
+        (r"\bI want to die\b", "lower case"),
+    ],
+)
+def test_a_bad_lexicon_fails_at_start_up(tmp_path, pattern, message):
+    import yaml
+
+    from bot.core.crisis import LEXICON_FILE, load_crisis_lexicon
+
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    raw["disclosure"][0]["patterns"].append(pattern)
+    path = tmp_path / "crisis.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_crisis_lexicon(path)
+
+
+def test_escapes_in_upper_case_are_allowed():
+    from bot.core.crisis import _compile
+
+    assert _compile(r"\bend\W+it\b").search("i want to end... it")
