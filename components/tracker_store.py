@@ -8,7 +8,8 @@ a time; with SQLite it also opens and closes a connection for each query. This s
   whether the conversation's rows are still exactly those it knows (their count and highest id). A change
   made anywhere else (another replica, the retention purge, a deletion) or an event added in memory but
   never saved makes it read from the database again. Kept trackers are dropped after `cache_seconds`
-  without use and beyond `cache_size` conversations;
+  without use (by `clock`, a monotonic clock unless a test gives its own) and beyond `cache_size`
+  conversations;
 - reads only the event data column, and writes the new events in one statement, knowing how many it read;
 - pools SQLite connections.
 
@@ -30,6 +31,7 @@ import itertools
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,9 +93,11 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         cache_size: int = 500,
         cache_seconds: float = 900,
         compact_after_events: int | str = 400,
+        clock: Callable[[], float] = time.monotonic,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.clock = clock
         self.cache_size = int(cache_size)
         self.cache_seconds = float(cache_seconds)
         self.compact_after_events = int(compact_after_events or 400)
@@ -122,7 +126,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             del self._kept[sender_id]
 
     def _keep(self, tracker: DialogueStateTracker, stamp: tuple) -> None:
-        now = time.monotonic()
+        now = self.clock()
         self._kept[tracker.sender_id] = _Kept(tracker, stamp, len(tracker.events), now)
         self._kept.move_to_end(tracker.sender_id)
         self._forget_stale(now)

@@ -7,6 +7,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from rasa.core.lock import TicketLock
 
 from components.lock_store import (
     LockStoreConfigError,
@@ -63,21 +64,36 @@ def test_a_key_prefix_must_be_letters_and_digits():
 
 
 def hold_and_queue(store_a, store_b, conversation):
-    """A takes the lock and holds it 0.2 s; B asks meanwhile. Returns what happened, in order, with times."""
+    """A takes the lock; B asks for it while A is in; A leaves only once B has been made to wait, or has gone in.
+    Returns what happened, in order, with times."""
     seen = []
 
-    async def first():
-        async with store_a.lock(conversation):
-            seen.append(("a in", time.monotonic()))
-            await asyncio.sleep(0.2)
-            seen.append(("a out", time.monotonic()))
-
-    async def second():
-        await asyncio.sleep(0.05)
-        async with store_b.lock(conversation):
-            seen.append(("b in", time.monotonic()))
-
     async def both():
+        a_in = asyncio.Event()
+        b_waited_or_in = asyncio.Event()
+        look_again = store_b.update_lock
+
+        def b_waited(conversation_id):  # Rasa's lock store calls it after each wait for a lock that is taken
+            if not b_waited_or_in.is_set():
+                seen.append(("b waits", time.monotonic()))
+                b_waited_or_in.set()
+            look_again(conversation_id)
+
+        store_b.update_lock = b_waited
+
+        async def first():
+            async with store_a.lock(conversation):
+                seen.append(("a in", time.monotonic()))
+                a_in.set()
+                await asyncio.wait_for(b_waited_or_in.wait(), 10)
+                seen.append(("a out", time.monotonic()))
+
+        async def second():
+            await a_in.wait()
+            async with store_b.lock(conversation):
+                seen.append(("b in", time.monotonic()))
+                b_waited_or_in.set()
+
         await asyncio.gather(first(), second())
 
     asyncio.run(both())
@@ -91,8 +107,8 @@ def test_two_replicas_sharing_redis_take_one_conversation_in_turn():
     b = UrlLockStore(endpoint_config=config(REDIS, key_prefix=prefix))
     assert isinstance(a, QuickRedisLockStore) and a is not b
     seen = hold_and_queue(a, b, "doc-" + secrets.token_hex(4))
-    assert [what for what, _ in seen] == ["a in", "a out", "b in"]
-    waited_after_release = seen[2][1] - seen[1][1]
+    assert [what for what, _ in seen] == ["a in", "b waits", "a out", "b in"]
+    waited_after_release = seen[3][1] - seen[2][1]
     assert waited_after_release < 0.2, "Rasa's own lock store waits a whole second; ours looks again sooner"
     assert not a.red.keys(f"{prefix}:*"), "the lock is removed when the last turn is done"
 
@@ -102,6 +118,44 @@ def test_without_a_shared_store_two_servers_do_not_wait_for_each_other():
     a, b = QuickInMemoryLockStore(), QuickInMemoryLockStore()
     seen = hold_and_queue(a, b, "doc-1")
     assert [what for what, _ in seen] == ["a in", "b in", "a out"]
+
+
+def test_two_replicas_that_read_the_lock_at_the_same_moment_get_one_ticket_each(monkeypatch):
+    """RasaHQ/rasa#9213 made to happen every time: both replicas have read the lock before either writes it back.
+    Rasa's Redis lock store then gives both the first ticket and lets both in; ours changes the lock in a
+    transaction, so the second write is refused, and that replica reads the lock again and takes the next ticket."""
+    redis_or_fail()
+    prefix = "test" + secrets.token_hex(4)
+    conversation = "doc-" + secrets.token_hex(4)
+    replicas = [UrlLockStore(endpoint_config=config(REDIS, key_prefix=prefix)) for _ in range(2)]
+    both_have_read = threading.Barrier(len(replicas), timeout=10)
+    first_try = threading.local()
+    take_ticket = TicketLock.issue_ticket
+
+    def when_both_have_read(lock, lifetime):  # called between a replica's read of the lock and its write
+        if not getattr(first_try, "over", False):  # a replica that reads again after a refused write goes on
+            first_try.over = True
+            both_have_read.wait()
+        return take_ticket(lock, lifetime)
+
+    monkeypatch.setattr(TicketLock, "issue_ticket", when_both_have_read)
+    tickets: dict[int, int] = {}
+
+    def replica(n):
+        tickets[n] = replicas[n].issue_ticket(conversation)
+
+    threads = [threading.Thread(target=replica, args=(n,)) for n in range(len(replicas))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    monkeypatch.undo()
+    assert sorted(tickets.values()) == [0, 1]
+    lock = replicas[0].get_lock(conversation)
+    assert [lock.is_locked(ticket) for ticket in sorted(tickets.values())] == [False, True], "one goes in, one waits"
+    for n, ticket in tickets.items():
+        replicas[n].cleanup(conversation, ticket)
+    assert not replicas[0].red.exists(replicas[0].key_prefix + conversation)
 
 
 def test_tickets_issued_at_once_by_many_replicas_are_all_different():

@@ -101,15 +101,38 @@ def test_events_added_but_never_saved_are_not_served(db):
     assert run(store.retrieve("doc-1")).latest_message.text == "answer 2"
 
 
-def test_kept_trackers_are_bounded_in_number_and_time(db):
-    store = lean(db, cache_size=2, cache_seconds=3600)
+class Clock:
+    """The store's clock, moved on by the test: no waiting for the real one."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_kept_trackers_are_bounded_in_number(db):
+    store = lean(db, cache_size=2, clock=Clock())
     for sender in ("a", "b", "c"):
         conversation(store, sender, turns=1)
     assert list(store._kept) == ["b", "c"]
-    store.cache_seconds = 0
-    time.sleep(0.01)
-    conversation(store, "d", turns=1)
-    assert list(store._kept) == ["d"]
+
+
+def test_kept_trackers_are_dropped_after_cache_seconds_without_use(db):
+    clock = Clock()
+    store = lean(db, cache_seconds=60, clock=clock)
+    conversation(store, "a", turns=1)
+    clock.now += 30
+    conversation(store, "b", turns=1)
+    clock.now += 30
+    conversation(store, "c", turns=1)
+    assert list(store._kept) == ["a", "b", "c"], "a, unused for exactly cache_seconds, is still kept"
+    clock.now += 0.5
+    run(store.retrieve("b"))
+    assert list(store._kept) == ["c", "b"], "a, unused for longer, is dropped; b's use starts its time again"
+    clock.now += 60
+    run(store.retrieve("b"))
+    assert list(store._kept) == ["b"]
 
 
 def test_a_whole_history_read_is_never_kept(db):
