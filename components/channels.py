@@ -13,7 +13,9 @@ fails it answers an empty list, which the doctor sees as silence. This one:
   never with the doctor's words.
 
 It also guards the rest of the Rasa server's HTTP API (token holders only: operators, the evaluation): a body
-that is not the JSON a route reads is refused with a 400 before Rasa's handler, which answered some with a 500.
+that is not the JSON a route reads is refused with a 400 before Rasa's handler, which answered some with a 500
+(`create_guarded_app`, put in place of Rasa's `create_app` by components/patches.py at the server's start-up;
+importing this module changes nothing in Rasa).
 """
 
 from __future__ import annotations
@@ -36,9 +38,6 @@ from sanic.response import HTTPResponse
 from bot.core.crisis import assess_risk
 from bot.core.inbound import CRISIS_COMMAND, Screened, Verdict, button_commands, screen
 from bot.core.safety import LANGUAGE_ENTITY, answer_language
-from components import faults
-
-faults.apply()
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
@@ -86,9 +85,6 @@ def create_guarded_app(*args: Any, **kwargs: Any):
         return None
 
     return app
-
-
-rasa.server.create_app = create_guarded_app
 
 
 def domain_button_commands(domain: Domain) -> frozenset[str]:

@@ -14,6 +14,9 @@ memory: a conversation that cannot be read starts again from nothing, and one th
 one replica's memory until the database returns beside it. Here a store failure fails the turn instead:
 nothing is written, the REST channel answers with the apology and the helplines (or crisis help), the cause
 is logged by its type alone, and the next message reads the conversation as it was stored.
+
+Importing this module changes nothing: `components.patches.apply_all()` puts these in Rasa's place at the
+server's start-up.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import rasa.core.actions.action as rasa_actions
 from rasa.core.actions.action import Action, ActionExecutionRejection, create_bot_utterance
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
@@ -90,10 +92,6 @@ async def _save(self: FailSafeTrackerStore, tracker: Any) -> None:
     await _store_call(self, "save", tracker)
 
 
-def apply() -> None:
-    """Idempotent; called when the REST channel is loaded (the Rasa server always loads it)."""
-    MessageProcessor._run_action = _run_action
-    FailSafeTrackerStore.retrieve = _retrieve
-    FailSafeTrackerStore.retrieve_full_tracker = _retrieve_full_tracker
-    FailSafeTrackerStore.save = _save
-    rasa_actions.DEFAULT_REQUEST_TIMEOUT = get_settings().action_timeout_seconds
+def action_timeout_seconds() -> int:
+    """What Rasa's calls to the action server wait at most (components/patches.py sets it at start-up)."""
+    return get_settings().action_timeout_seconds

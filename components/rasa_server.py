@@ -11,8 +11,9 @@ subclassed and used as decorators at import time, which is all Rasa does with Te
 A model with any other component (Rasa's default pipeline, DIET, TED, a component from elsewhere) gets the
 real TensorFlow, as does any process with `REAL_TENSORFLOW=1`. Then Rasa's own `main()` runs unchanged.
 
-It also tunes Python's garbage collector for Rasa's many short-lived objects (see main()). Everything else
-is Rasa's: arguments, logging, the server.
+It also applies this project's changes to Rasa's code (components/patches.py: the speed-ups, the fault
+handling, the guarded API) before Rasa starts, and tunes Python's garbage collector for Rasa's many
+short-lived objects (see main()). Everything else is Rasa's: arguments, logging, the server.
 """
 
 from __future__ import annotations
@@ -157,6 +158,14 @@ def main() -> None:
         use_stand_ins()
         os.environ["DOCTOR_SUPPORT_TENSORFLOW"] = "stand-ins"
     sys.argv[0] = "rasa"
+    # This project's changes to Rasa's code (components/patches.py), checked and applied before Rasa loads the
+    # model and the channels; a Rasa they do not fit stops here with the list of what is missing.
+    from components import patches
+
+    try:
+        patches.apply_all()
+    except patches.PatchError as exc:
+        raise SystemExit(str(exc)) from None
     from rasa.__main__ import main as rasa_main
 
     # Rasa allocates tens of thousands of small objects a turn (events, states, features): with Python's

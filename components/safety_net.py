@@ -31,9 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from bot.core.commands import COMMAND_INTENTS, confirms_command
 from bot.core.safety import CRISIS, CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, UNCLEAR, read_message
-from components import speedups
 
-speedups.apply()
 # One BLAS thread in the Rasa server: the language check's small products made OpenBLAS's second thread spin
 # for milliseconds after each one (measured: 5.9 ms of CPU per check, 0.3 ms with one thread), on a machine whose
 # two cores serve the doctors' turns.

@@ -1,6 +1,7 @@
-"""Measured speed-ups for Rasa 3.6's server, applied when this package's NLU component is loaded.
+"""Measured speed-ups for Rasa 3.6's server: the replacements that components/patches.py puts in place.
 
-Each keeps Rasa's behaviour and only stops it from redoing the same work on every message.
+Each keeps Rasa's behaviour and only stops it from redoing the same work on every message. Importing this
+module changes nothing; `components.patches.apply_all()` applies them at the server's start-up.
 
 1. Rasa checks every action-server response with `jsonschema.validate`, which re-checks the JSON schema
 itself against its meta-schema on every call: 45 % of the Rasa server's CPU time in a form turn, seen with
@@ -39,8 +40,6 @@ gives the same answers (same modules, same order) in a fraction of the time.
 from __future__ import annotations
 
 import asyncio
-import importlib.abc
-import importlib.machinery
 import json
 import sys
 from functools import lru_cache
@@ -58,8 +57,6 @@ from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 _original_resolve_by_type = Event.resolve_by_type
 _original_graph_run = DaskGraphRunner.run
@@ -197,33 +194,6 @@ def _skops_whichmodule(obj: Any, name: str) -> str:
     return "__main__"
 
 
-class _SkopsUtilsFinder(importlib.abc.MetaPathFinder):
-    """Swaps in the quick `whichmodule` as skops.io._utils is imported, before skops uses it."""
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != "skops.io._utils":
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return spec
-        run = spec.loader.exec_module
-
-        def exec_module(module: Any) -> None:
-            run(module)
-            module.whichmodule = _skops_whichmodule
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-
-def _patch_skops() -> None:
-    loaded = sys.modules.get("skops.io._utils")
-    if loaded is not None:
-        loaded.whichmodule = _skops_whichmodule
-    elif not any(isinstance(finder, _SkopsUtilsFinder) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _SkopsUtilsFinder())
-
-
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
@@ -231,13 +201,3 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten (bot/storage/records.py)
         cursor.close()
-
-
-def apply() -> None:
-    if not event.contains(Engine, "connect", _sqlite_pragmas):
-        event.listen(Engine, "connect", _sqlite_pragmas)
-    RemoteAction._validate_action_result = _validate_action_result
-    Event.resolve_by_type = staticmethod(_resolve_by_type)
-    EndpointConfig.session = _kept_session
-    DaskGraphRunner.run = _run_graph
-    _patch_skops()

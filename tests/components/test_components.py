@@ -44,16 +44,14 @@ def test_a_command_the_words_do_not_confirm_falls_back_to_the_next_intent():
     assert parsed("I can't stop crying in the car", "stop", 0.5, ranking) == "inform"
 
 
-def test_action_responses_are_still_validated():
-    speedups.apply()
+def test_action_responses_are_still_validated(patched):
     action = RemoteAction("validate_x", None)
     assert action._validate_action_result({"events": [{"event": "slot", "name": "a", "value": 1}], "responses": []})
     with pytest.raises(ValidationError):
         action._validate_action_result({"events": [{"event": "no-such-event"}], "responses": []})
 
 
-def test_event_classes_resolve_as_rasa_resolves_them():
-    speedups.apply()
+def test_event_classes_resolve_as_rasa_resolves_them(patched):
     for cls in all_subclasses(Event):
         assert Event.resolve_by_type(cls.type_name) is speedups._original_resolve_by_type(cls.type_name)
     with pytest.raises(ValueError):
@@ -97,14 +95,13 @@ def test_otherwise_the_crisis_policy_leaves_the_choice_to_the_rules():
     assert policy.next_action(tracker_after("crisis_disclosure", loop=None)) is None
 
 
-def test_calls_to_the_action_server_reuse_one_connection():
+def test_calls_to_the_action_server_reuse_one_connection(patched):
     """Rasa opened a new session and connection per action call; ours keeps one per endpoint and event loop."""
     import asyncio
 
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
 
-    speedups.apply()
     peers: list = []
 
     async def handler(request):
@@ -143,7 +140,7 @@ SENT = {
 }
 
 
-def test_the_graph_runs_without_dask_and_gives_what_dask_gives():
+def test_the_graph_runs_without_dask_and_gives_what_dask_gives(patched):
     """Our graph runner and Rasa's dask runner, on the trained model: the same intents, the same confidences."""
     import asyncio
 
@@ -152,7 +149,6 @@ def test_the_graph_runs_without_dask_and_gives_what_dask_gives():
 
     model = Path(__file__).resolve().parents[2] / "models" / "doctor-support.tar.gz"
     assert model.exists(), "no trained model: make train first (make test trains before the unit tests)"
-    speedups.apply()
     agent = asyncio.run(load_agent(model_path=str(model)))
     texts = ["hi", "start the self-assessment", "I sleep badly", "skip", "why do you ask?", "I want to die", "?"]
     ours = [asyncio.run(agent.parse_message(text)) for text in texts]
@@ -173,7 +169,6 @@ def test_skops_finds_the_same_module_for_each_ufunc_as_it_did(tmp_path):
     import numpy as np
     import scipy.special
 
-    speedups.apply()
     source = Path(importlib.util.find_spec("skops").origin).parent / "io" / "_utils.py"
     spec = importlib.util.spec_from_file_location("skops.io._utils_as_shipped", source)
     shipped = importlib.util.module_from_spec(spec)

@@ -21,7 +21,6 @@ from components.tracker_store import LeanSQLTrackerStore
 from tests.services import fresh_postgres_database
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
-faults.apply()
 
 
 class Failing(Action):
@@ -131,7 +130,7 @@ def conversation(sender):
     )
 
 
-def test_a_database_down_fails_the_turn_without_words_in_the_log_and_recovers(proxied_postgres, caplog):
+def test_a_database_down_fails_the_turn_without_words_in_the_log_and_recovers(proxied_postgres, caplog, patched):
     url, proxy = proxied_postgres
     lean = LeanSQLTrackerStore(DOMAIN, host=url)
     store = FailSafeTrackerStore(lean)

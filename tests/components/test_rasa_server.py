@@ -52,6 +52,8 @@ SCRIPT = """
 import asyncio, json, sys
 from components import rasa_server
 rasa_server.use_stand_ins()
+from components import patches
+patches.apply_all()
 from rasa.core.agent import load_agent
 agent = asyncio.run(load_agent(model_path=sys.argv[1]))
 loaded = len(rasa_server.USED)
@@ -67,6 +69,7 @@ replies = asyncio.run(talk())
 print(json.dumps({
     "real_tensorflow": any(m.startswith("tensorflow.python") for m in sys.modules),
     "used_after_loading": rasa_server.USED[loaded:],
+    "skops_patched_as_it_loaded": sys.modules["skops.io._utils"].whichmodule.__module__ == "components.speedups",
     "replies": [[r.get("text") for r in turn] for turn in replies],
 }))
 """
@@ -85,5 +88,6 @@ def test_with_stand_ins_the_model_loads_and_answers_and_never_touches_tensorflow
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["real_tensorflow"] is False
     assert result["used_after_loading"] == []
+    assert result["skops_patched_as_it_loaded"], "components/patches.py's import hook reached skops"
     assert result["replies"][0], "the greeting answered (no action server here, so the form itself cannot start)"
     assert any("113" in (text or "") for text in result["replies"][-1]), "crisis help at once"
