@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.offers import offer_summary
 from actions.resources import content
-from bot.core.assessment import Answers, classify_help_seeking
+from bot.core.assessment import Answers, classify_help_seeking, reasons_shown
 from bot.core.recommend import recommend
 
 
@@ -28,9 +28,11 @@ class ActionConcludeAssessment(Action):
         assessment = classify_help_seeking(answers)
         texts = content()
         dispatcher.utter_message(response=f"utter_result_{assessment.category.value}")
-        if assessment.reasons:
-            reasons = "; ".join(texts.reasons[r] for r in assessment.reasons[:4])
-            dispatcher.utter_message(response="utter_result_reasons", reasons=reasons)
+        shown = reasons_shown(assessment)
+        if shown:
+            dispatcher.utter_message(
+                response="utter_result_reasons", reasons="; ".join(texts.reasons[r] for r in shown)
+            )
         advice = recommend(assessment, answers, texts)
         for service in advice.services:
             dispatcher.utter_message(
