@@ -8,9 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.offers import offer_summary
+from actions.offers import say
 from actions.resources import content
-from bot.core.assessment import Answers, classify_help_seeking
+from bot.core.assessment import Answers, classify_help_seeking, reasons_shown
+from bot.core.offers import first_offer
 from bot.core.recommend import recommend
 
 
@@ -28,9 +29,11 @@ class ActionConcludeAssessment(Action):
         assessment = classify_help_seeking(answers)
         texts = content()
         dispatcher.utter_message(response=f"utter_result_{assessment.category.value}")
-        if assessment.reasons:
-            reasons = "; ".join(texts.reasons[r] for r in assessment.reasons[:4])
-            dispatcher.utter_message(response="utter_result_reasons", reasons=reasons)
+        shown = reasons_shown(assessment)
+        if shown:
+            dispatcher.utter_message(
+                response="utter_result_reasons", reasons="; ".join(texts.reasons[r] for r in shown)
+            )
         advice = recommend(assessment, answers, texts)
         for service in advice.services:
             dispatcher.utter_message(
@@ -42,13 +45,14 @@ class ActionConcludeAssessment(Action):
         for note in advice.notes:
             dispatcher.utter_message(response="utter_note", note=note)
         # One question at a time: after a crisis the offer of a person comes first, the summary after it.
-        if tracker.get_slot("crisis") and not tracker.get_slot("handoff_code"):
-            dispatcher.utter_message(response="utter_offer_handoff")
-            pending = "handoff"
-        else:
-            pending = offer_summary(dispatcher, tracker)
+        offer = first_offer(
+            crisis=bool(tracker.get_slot("crisis")),
+            handoff_requested=bool(tracker.get_slot("handoff_code")),
+            summary_made=bool(tracker.get_slot("intake_code")),
+        )
+        say(dispatcher, offer.say)
         return [
             SlotSet("help_category", assessment.category.value),
             SlotSet("assessment_reasons", list(assessment.reasons)),
-            SlotSet("pending_offer", pending),
+            SlotSet("pending_offer", offer.pending_value),
         ]

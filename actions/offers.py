@@ -1,5 +1,6 @@
 """The offers at the result (a person, then an intake summary), the doctor's yes or no to them, and
-withdrawing a summary. The summary itself is built in bot/core/summary.py from coded answers only."""
+withdrawing a summary. Which offer comes when is decided in bot/core/offers.py; the summary itself is built in
+bot/core/summary.py from coded answers only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.handoff import save_handoff
 from actions.resources import content, settings, storage
+from bot.core.offers import Offer, answer_offer
 from bot.core.summary import describe, find_code, summarise
 from bot.storage.records import as_utc
 
@@ -21,13 +23,13 @@ logger = logging.getLogger(__name__)
 WITHDRAW_TRIES = 5
 
 
-def offer_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
-    """Offer the intake summary unless one was made already; returns the offer now pending."""
-    if tracker.get_slot("intake_code"):
-        dispatcher.utter_message(response="utter_result_outro")
-        return None
-    dispatcher.utter_message(response="utter_offer_summary", intake_days=settings().intake_retention_days)
-    return "summary"
+def say(dispatcher: CollectingDispatcher, responses: tuple[str, ...]) -> None:
+    """Say an offer step's named responses; the summary's offer tells how long a summary is kept."""
+    for response in responses:
+        if response == "utter_offer_summary":
+            dispatcher.utter_message(response=response, intake_days=settings().intake_retention_days)
+        else:
+            dispatcher.utter_message(response=response)
 
 
 def _save_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -48,6 +50,18 @@ def _save_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     return [SlotSet("intake_code", intake.code)]
 
 
+def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, accepted: bool) -> list[dict[str, Any]]:
+    """The doctor's yes or no to the pending offer, decided in bot/core/offers.py: store, say, set what is pending."""
+    step = answer_offer(accepted, tracker.get_slot("pending_offer"), bool(tracker.get_slot("intake_code")))
+    events = []
+    if step.store is Offer.HANDOFF:
+        events = save_handoff(dispatcher, tracker)
+    elif step.store is Offer.SUMMARY:
+        events = _save_summary(dispatcher, tracker)
+    say(dispatcher, step.say)
+    return [*events, SlotSet("pending_offer", step.pending_value)] if step.set_pending else events
+
+
 class ActionAcceptOffer(Action):
     """Yes to whichever offer is pending: a person (then the summary is offered), or the summary."""
 
@@ -57,16 +71,7 @@ class ActionAcceptOffer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        pending = tracker.get_slot("pending_offer")
-        if pending == "handoff":
-            events = save_handoff(dispatcher, tracker)
-            return [*events, SlotSet("pending_offer", offer_summary(dispatcher, tracker))]
-        if pending == "summary":
-            events = _save_summary(dispatcher, tracker)
-            dispatcher.utter_message(response="utter_result_outro")
-            return [*events, SlotSet("pending_offer", None)]
-        dispatcher.utter_message(response="utter_result_outro")
-        return []
+        return _answer(dispatcher, tracker, accepted=True)
 
 
 class ActionDeclineOffer(Action):
@@ -78,14 +83,7 @@ class ActionDeclineOffer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        pending = tracker.get_slot("pending_offer")
-        if pending == "handoff":
-            dispatcher.utter_message(response="utter_crisis_declined")
-            return [SlotSet("pending_offer", offer_summary(dispatcher, tracker))]
-        if pending == "summary":
-            dispatcher.utter_message(response="utter_intake_declined")
-        dispatcher.utter_message(response="utter_result_outro")
-        return [SlotSet("pending_offer", None)]
+        return _answer(dispatcher, tracker, accepted=False)
 
 
 class ActionWithdrawSummary(Action):

@@ -29,7 +29,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from threadpoolctl import threadpool_limits
 
-from bot.core.commands import COMMAND_INTENTS, confirms_command
+from bot.core.commands import intent_after_commands
 from bot.core.safety import CRISIS, CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, UNCLEAR, read_message
 
 # One BLAS thread in the Rasa server: the language check's small products made OpenBLAS's second thread spin
@@ -64,14 +64,7 @@ class SafetyNet(GraphComponent):
                 continue  # button payloads name their intent already
             predicted = message.get(INTENT) or {}
             ranking = message.get(INTENT_RANKING_KEY) or []
-            name = predicted.get("name")
-            if name in COMMAND_INTENTS and not confirms_command(name, text):
-                name = next(
-                    (r["name"] for r in ranking if r["name"] not in COMMAND_INTENTS),
-                    "inform",
-                )
-                if name == "nlu_fallback":
-                    name = "inform"
+            name = intent_after_commands(predicted.get("name"), text, (r["name"] for r in ranking))
             reading = read_message(text, name, float(predicted.get("confidence") or 0.0), self.ml_crisis_confidence)
             message.set(CRISIS_RISK_KEY, reading.risk, add_to_output=True)  # the form reads it, not the words again
             if reading.language:

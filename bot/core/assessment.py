@@ -75,6 +75,16 @@ class Assessment:
     strain_score: float
 
 
+# The result names at most this many reasons; the summary a doctor may share keeps them all (bot/core/summary.py).
+REASONS_SHOWN = 4
+
+
+def reasons_shown(assessment: Assessment) -> tuple[str, ...]:
+    """The reason codes the result names to the doctor: the most telling first, at most REASONS_SHOWN (none for an
+    assessment without reasons, and then the result says no reasons at all)."""
+    return assessment.reasons[:REASONS_SHOWN]
+
+
 # (reason code, points): what each answer adds to a category, and the reason it gives the doctor.
 _WAY_BACK = {
     ("work_status", WorkStatus.SICK_LEAVE): ("on_sick_leave", 3.0),

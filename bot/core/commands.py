@@ -4,6 +4,7 @@ so an answer like "I can't stop crying" is never taken for "stop"."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.core.answers import normalise
 
@@ -51,3 +52,17 @@ def confirms_command(intent: str, text: str) -> bool:
 
 
 COMMAND_INTENTS = frozenset(_COMMANDS)
+# The intent an unconfirmed command falls back to when the classifier has nothing better: an answer.
+ANSWER_INTENT = "inform"
+# Rasa's intent for a guess below the fallback threshold: after an unconfirmed command it is an answer too.
+NLU_FALLBACK = "nlu_fallback"
+
+
+def intent_after_commands(intent: str | None, text: str, ranking: Iterable[str]) -> str | None:
+    """The intent to act on once commands are checked: `intent` itself unless it is a command its words do not
+    confirm; then the classifier's next guess in `ranking` (its intent names, best first) that is not a command,
+    and an answer when that is none or the fallback ("I can't stop crying" is an answer, never "stop")."""
+    if intent not in COMMAND_INTENTS or confirms_command(intent, text):
+        return intent
+    fallback = next((name for name in ranking if name not in COMMAND_INTENTS), ANSWER_INTENT)
+    return ANSWER_INTENT if fallback == NLU_FALLBACK else fallback

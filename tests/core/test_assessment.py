@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.core.assessment import Answers, classify_help_seeking
+from bot.core.assessment import Answers, Assessment, classify_help_seeking, reasons_shown
+from bot.core.values import HelpCategory
 
 ADVICE = dict(
     work_status="working",
@@ -123,3 +124,41 @@ def test_way_back_reasons_come_before_strain():
 def test_free_text_in_slots_is_ignored():
     answers = Answers.from_slots({"workload": "I sleep badly", "conflict": "yes", "warning_signs": ["bad"]})
     assert answers.workload is None and answers.conflict is None and not answers.warning_signs
+
+
+def assessed(reasons):
+    return Assessment(category=HelpCategory.LOOKING_FOR_ADVICE, reasons=reasons, way_back_score=0.0, strain_score=0.0)
+
+
+@pytest.mark.parametrize(
+    "reasons,shown,why",
+    [
+        ((), (), "no reasons: the result names none (and says no reasons at all)"),
+        (("wants_advice",), ("wants_advice",), "fewer than the limit: all of them"),
+        (("a", "b", "c", "d"), ("a", "b", "c", "d"), "exactly the limit: all of them"),
+        (("a", "b", "c", "d", "e"), ("a", "b", "c", "d"), "one too many: the least telling is left out"),
+        (("e", "d", "c", "b", "a", "z"), ("e", "d", "c", "b"), "the order is kept, not sorted: most telling first"),
+    ],
+)
+def test_the_result_names_at_most_four_reasons_most_telling_first(reasons, shown, why):
+    assert reasons_shown(assessed(reasons)) == shown, why
+
+
+@pytest.mark.parametrize(
+    "answers,shown,why",
+    [
+        (
+            NOT_COPING,
+            ("not_coping", "workload_unreasonable", "sleep_poor", "sick_leave_dilemma"),
+            "six reasons: warning signs and wanting tools are left out",
+        ),
+        (
+            WAY_BACK,
+            ("on_sick_leave", "wants_way_back", "in_treatment", "sleep_poor"),
+            "the way back's reasons first, then the strain",
+        ),
+        ({}, (), "nothing answered: no reasons to name"),
+    ],
+)
+def test_reasons_shown_for_whole_assessments(answers, shown, why):
+    assert reasons_shown(classify_help_seeking(Answers.from_slots(answers))) == shown, why

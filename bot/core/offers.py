@@ -1,0 +1,70 @@
+"""The offers at the result, one question at a time: after a crisis a person first, then the intake summary; the
+doctor's yes or no to whichever offer is pending, and what comes next.
+
+Pure Python: actions/offers.py and actions/conclude.py read the slots, store what a yes asks for, say the named
+responses and set the `pending_offer` slot to what a step leaves pending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Offer(str, Enum):
+    """An offer waiting for the doctor's yes or no: the values of the `pending_offer` slot."""
+
+    HANDOFF = "handoff"  # a person from the peer-support service contacts the doctor
+    SUMMARY = "summary"  # an intake summary of coded themes, kept for a counsellor
+
+
+@dataclass(frozen=True)
+class OfferStep:
+    """What one turn at the offers does, in this order: store what the doctor said yes to (the adapter says how
+    that went), say the named responses, then leave `pending` as the offer waiting for an answer."""
+
+    store: Offer | None = None
+    say: tuple[str, ...] = ()
+    pending: Offer | None = None
+    set_pending: bool = True  # False: the `pending_offer` slot is left as it is (no event)
+
+    @property
+    def pending_value(self) -> str | None:
+        """The `pending_offer` slot's value after this step."""
+        return self.pending.value if self.pending else None
+
+
+def first_offer(crisis: bool, handoff_requested: bool, summary_made: bool) -> OfferStep:
+    """The offer that ends the result: a person after a crisis (unless one was asked for already), else the
+    summary (unless one was made already, when the result just ends)."""
+    if crisis and not handoff_requested:
+        return OfferStep(say=("utter_offer_handoff",), pending=Offer.HANDOFF)
+    return summary_offer(summary_made)
+
+
+def summary_offer(summary_made: bool) -> OfferStep:
+    """The summary is offered once a conversation: with one made already, the result just ends."""
+    if summary_made:
+        return OfferStep(say=("utter_result_outro",), pending=None)
+    return OfferStep(say=("utter_offer_summary",), pending=Offer.SUMMARY)
+
+
+def answer_offer(accepted: bool, pending: object, summary_made: bool) -> OfferStep:
+    """The doctor's yes (`accepted`) or no to the offer in the `pending_offer` slot (any value: the slot is a
+    plain one), and what comes next.
+
+    - A person: a yes stores the handoff request, a no is met kindly; either way the summary is offered next.
+    - The summary: a yes stores it, a no stores nothing and says so; either way the result ends, nothing pending.
+    - Nothing (or a value that names no offer): the result ends; a no clears the slot, a yes leaves it as it is.
+    """
+    offer = next((o for o in Offer if o.value == pending), None)
+    if offer is Offer.HANDOFF:
+        then = summary_offer(summary_made)
+        if accepted:
+            return OfferStep(store=Offer.HANDOFF, say=then.say, pending=then.pending)
+        return OfferStep(say=("utter_crisis_declined", *then.say), pending=then.pending)
+    if offer is Offer.SUMMARY:
+        if accepted:
+            return OfferStep(store=Offer.SUMMARY, say=("utter_result_outro",), pending=None)
+        return OfferStep(say=("utter_intake_declined", "utter_result_outro"), pending=None)
+    return OfferStep(say=("utter_result_outro",), pending=None, set_pending=not accepted)
