@@ -24,9 +24,10 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 from bot.core.content import Content
+from bot.core.readiness import ready_for
 from bot.core.summary import IntakeSummary, normalise_code, theme_lines
 from bot.core.trends import K_MIN
-from bot.core.values import CATEGORY_VALUES, FORM_SLOTS, Coping, Expectation, HelpCategory, SickLeave, Sleep
+from bot.core.values import CATEGORY_VALUES, FORM_SLOTS, HelpCategory
 from bot.storage.counsellors import Counsellors, SignedIn
 from bot.storage.models import HandoffRequest, Intake
 from bot.storage.records import Storage, as_utc
@@ -99,29 +100,6 @@ def _form(request: Request, name: str) -> str:
 def _items(lines) -> str:
     """List items of plain text (escaped)."""
     return "".join(f"<li>{escape(line)}</li>" for line in lines)
-
-
-def ready_for(themes: dict, crisis: bool, labels: dict) -> list[str]:
-    """What a counsellor may want to be ready for, from the coded themes alone."""
-    ready = labels["ready_for"]
-    found = []
-    if crisis or themes.get("self_harm") is True:
-        found.append(ready["crisis"])
-    if themes.get("sick_leave") == SickLeave.DILEMMA.value:
-        found.append(ready["sick_leave_dilemma"])
-    if themes.get("expectation") == Expectation.REFERRAL.value and themes.get("treatment") is not True:
-        found.append(ready["wants_treatment"])
-    if themes.get("treatment") is True:
-        found.append(ready["in_treatment"])
-    if themes.get("expectation") == Expectation.WAY_BACK.value:
-        found.append(ready["way_back"])
-    if themes.get("conflict") is True:
-        found.append(ready["conflict"])
-    if themes.get("coping") == Coping.NOT_COPING.value:
-        found.append(ready["not_coping"])
-    if themes.get("sleep") == Sleep.POOR.value:
-        found.append(ready["sleep_poor"])
-    return found
 
 
 def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Content, secure_cookies: bool) -> None:
@@ -288,7 +266,7 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
         items = _items(theme_lines(themes, labels))
         lines.append(f"<h2>Pattern</h2><p>{escape(_category_name(category))}</p>")
         lines.append(f"<h2>Topics covered</h2><ul>{items or '<li>None yet</li>'}</ul>")
-        ready = _items(ready_for(themes, request.crisis, labels))
+        ready = _items(labels["ready_for"][key] for key in ready_for(themes, request.crisis))
         if ready:
             lines.append(f"<h2>Be ready for</h2><ul>{ready}</ul>")
         if not request.taken_at:
@@ -309,7 +287,7 @@ def register(app: Sanic, storage: Storage, accounts: Counsellors, content: Conte
         themes = _items(theme_lines(summary.themes, labels))
         expectation = summary.themes.get("expectation")
         hoping = labels["expectation"][expectation] if expectation else "not said"
-        ready = _items(ready_for(summary.themes, summary.crisis, labels))
+        ready = _items(labels["ready_for"][key] for key in ready_for(summary.themes, summary.crisis))
         barriers = "; ".join(labels["barriers"][b] for b in summary.barriers)
         return (
             f'{flag}<p class="small">{escape(when)} Coded answers only: the doctor\'s own words are never kept.</p>'
