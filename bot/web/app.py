@@ -29,8 +29,9 @@ from bot.storage.counsellors import Counsellors
 from bot.storage.events import delete_conversation, is_conversation_id
 from bot.storage.records import Storage, make_engine
 from bot.storage.retention import purge
-from bot.web import counsellor as counsellor_web
+from bot.web import counsellor
 from bot.web.ratelimit import RateLimiter
+from bot.web.render import load_templates
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -97,11 +98,15 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     files = {route: ((STATIC / filename).read_bytes(), kind) for route, (filename, kind) in FILES.items()}
     allowed_origins = set(settings.allowed_origins)
     engine = make_engine(settings.tracker_db_url)
-    storage = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
-    accounts = Counsellors(
-        storage, settings.secret_key, settings.counsellor_session_minutes, settings.audit_retention_days
+    app.ctx.settings = settings
+    app.ctx.storage = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
+    app.ctx.accounts = Counsellors(
+        app.ctx.storage, settings.secret_key, settings.counsellor_session_minutes, settings.audit_retention_days
     )
-    counsellor_web.register(app, storage, accounts, content_from(str(settings.content_file)), settings.secure_cookies)
+    app.ctx.content = content_from(str(settings.content_file))
+    app.ctx.templates = load_templates()
+    app.blueprint(counsellor.view)
+    app.blueprint(counsellor.withdrawal)
     per_conversation = RateLimiter(settings.messages_per_minute)
     per_address = RateLimiter(settings.messages_per_minute_per_address)
 
