@@ -28,6 +28,7 @@ from bot.core.summary import normalise_code, theme_lines
 from bot.core.trends import K_MIN
 from bot.core.values import CATEGORY_VALUES, FORM_SLOTS, HelpCategory
 from bot.storage.counsellors import SignedIn
+from bot.storage.models import HandoffRequest, Intake
 from bot.storage.trends import weekly_trends
 from bot.web.charts import charts, to_csv
 
@@ -200,7 +201,7 @@ def _ready(labels: dict, themes: dict, crisis: bool) -> list[str]:
     return [labels["ready_for"][key] for key in ready_for(themes, crisis)]
 
 
-def intake_preview(request: Request, who: SignedIn, intake):
+def intake_preview(request: Request, who: SignedIn, intake: Intake):
     content = request.app.ctx.content
     labels = content.labels
     expectation = intake.themes.get("expectation")
@@ -218,7 +219,7 @@ def intake_preview(request: Request, who: SignedIn, intake):
     )
 
 
-def handoff_preview(request: Request, who: SignedIn, handoff):
+def handoff_preview(request: Request, who: SignedIn, handoff: HandoffRequest):
     labels = request.app.ctx.content.labels
     themes = {k: v for k, v in handoff.themes.items() if k in FORM_SLOTS}
     return page(
