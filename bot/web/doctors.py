@@ -1,0 +1,141 @@
+"""What doctors' browsers call, as two blueprints of the web server: the page and the widget (`files`), and the
+small API the widget talks to (`api`).
+
+    GET     /  /example-host.html  /widget.js  /page.css  /host.css  /counsellor.css    read once at start-up
+    GET     /favicon.ico (nothing)  /healthz
+    POST    /api/message                      passed on to Rasa's REST channel
+    DELETE  /api/conversations/<id>           the conversation deleted from the tracker store at once
+    OPTIONS /api/<path>                       CORS preflight (bot.web.app adds the CORS headers to every answer)
+
+The relay keeps the Rasa server off the internet. What the handlers share (settings, the rate limits, the
+tracker store's engine, the HTTP client, the files) is on `app.ctx`; nothing about a request is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import aiohttp
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+
+from bot.core.inbound import MAX_MESSAGE_CHARS
+from bot.storage.events import delete_conversation, is_conversation_id
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/example-host.html": ("example-host.html", "text/html; charset=utf-8"),
+    "/widget.js": ("widget.js", "text/javascript; charset=utf-8"),
+    "/page.css": ("page.css", "text/css; charset=utf-8"),
+    "/host.css": ("host.css", "text/css; charset=utf-8"),
+    "/counsellor.css": ("counsellor.css", "text/css; charset=utf-8"),
+}
+SHARED_FILES = {"/widget.js"}  # loaded by other sites' pages
+
+files = Blueprint("files")
+api = Blueprint("api", url_prefix="/api")
+
+
+def read_files() -> dict[str, tuple[bytes, str]]:
+    """Route -> (body, content type), read once when the app is made."""
+    return {route: ((STATIC / filename).read_bytes(), kind) for route, (filename, kind) in FILES.items()}
+
+
+def _bot_messages(replies: list) -> list[dict]:
+    """Only what the widget shows: text and buttons (title, payload), as plain strings."""
+    shown = []
+    for reply in replies if isinstance(replies, list) else []:
+        text = reply.get("text") if isinstance(reply, dict) else None
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in (reply.get("buttons") or [] if isinstance(reply, dict) else [])
+            if isinstance(b, dict)
+        ]
+        if text or buttons:
+            shown.append({"text": str(text or ""), "buttons": buttons})
+    return shown
+
+
+# --- the page, the widget, their styles -------------------------------------------------------------------
+async def static_file(request: Request):
+    route = "/" + request.route.path  # the route's own path: "/widget.js/" is served as "/widget.js"
+    body, kind = request.app.ctx.files[route]
+    headers = {"Cross-Origin-Resource-Policy": "cross-origin"} if route in SHARED_FILES else {}
+    return response.raw(body, content_type=kind, headers=headers)
+
+
+for _route, (_filename, _kind) in FILES.items():
+    files.add_route(static_file, _route, methods=["GET"], name="file_" + _filename.replace(".", "_").replace("-", "_"))
+
+
+@files.get("/favicon.ico")
+async def favicon(_request: Request):
+    return response.empty(status=204)
+
+
+@files.get("/healthz")
+async def healthz(_request: Request):
+    return response.json({"status": "ok"})
+
+
+# --- the API ---------------------------------------------------------------------------------------------
+@api.listener("before_server_start")
+async def open_client(app: Sanic, _loop) -> None:
+    app.ctx.rasa = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+
+
+@api.listener("after_server_stop")
+async def close_client(app: Sanic, _loop) -> None:
+    await app.ctx.rasa.close()
+
+
+@api.post("/message")
+async def message(request: Request):
+    ctx = request.app.ctx
+    try:
+        body = request.json
+    except InvalidUsage:
+        return response.json({"error": "The message was not valid JSON."}, status=400)
+    if not isinstance(body, dict) or not is_conversation_id(body.get("sender")):
+        return response.json({"error": "A conversation id is needed."}, status=400)
+    text = body.get("message")
+    if not isinstance(text, str) or not text.strip():
+        return response.json({"error": "The message is empty."}, status=400)
+    if len(text) > MAX_MESSAGE_CHARS:
+        return response.json({"error": f"Please keep a message under {MAX_MESSAGE_CHARS} characters."}, status=413)
+    for limiter, key in ((ctx.per_conversation, body["sender"]), (ctx.per_address, request.remote_addr or request.ip)):
+        if not limiter.allow(key):
+            return response.json(
+                {"error": "Messages are coming faster than I can read them. Please wait a few seconds."},
+                status=429,
+                headers={"Retry-After": str(limiter.retry_after(key))},
+            )
+    try:
+        async with ctx.rasa.post(
+            f"{ctx.settings.rasa_url}/webhooks/rest/webhook", json={"sender": body["sender"], "message": text}
+        ) as reply:
+            if reply.status != 200:
+                raise aiohttp.ClientResponseError(reply.request_info, (), status=reply.status)
+            replies = await reply.json(content_type=None)
+    except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError) as exc:
+        logger.error("the assistant did not answer: %s", type(exc).__name__)
+        return response.json({"error": "The assistant is not answering just now."}, status=502)
+    return response.json({"messages": _bot_messages(replies)})
+
+
+@api.delete("/conversations/<conversation_id>")
+async def delete(request: Request, conversation_id: str):
+    if not is_conversation_id(conversation_id):
+        return response.json({"error": "Not a conversation id."}, status=400)
+    delete_conversation(request.app.ctx.tracker_engine, conversation_id)
+    return response.empty(status=204)
+
+
+@api.route("/<path:path>", methods=["OPTIONS"])
+async def preflight(_request: Request, path: str):
+    return response.empty(status=204)
