@@ -136,6 +136,11 @@ async def delete(request: Request, conversation_id: str):
     return response.empty(status=204)
 
 
+@api.route("/message", methods=["OPTIONS"], name="message_preflight")
+@api.route("/conversations/<conversation_id>", methods=["OPTIONS"], name="delete_preflight")
 @api.route("/<path:path>", methods=["OPTIONS"])
-async def preflight(_request: Request, path: str):
+async def preflight(_request: Request, **_path: str):
+    """A browser asks before the widget on another site sends JSON or DELETE (bot.web.app adds the CORS headers).
+    The two API routes answer OPTIONS themselves: Sanic matches a route's path before its method, so the catch-all
+    below never saw them and a preflight for them got 405, which stops the widget on the host site."""
     return response.empty(status=204)

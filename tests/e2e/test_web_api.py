@@ -59,6 +59,22 @@ def test_only_allowed_origins_get_cors(servers):
     assert "Access-Control-Allow-Origin" not in headers
 
 
+@pytest.mark.parametrize(
+    "path, method", [("/api/message", "POST"), ("/api/conversations/0123456789abcdef0123", "DELETE")]
+)
+def test_a_browser_preflight_from_the_host_site_is_answered(servers, path, method):
+    """The widget on another site sends JSON and DELETE: the browser asks first (OPTIONS) and goes on only on a 2xx
+    answer that allows the method and the Content-Type header. A 405 here meant the widget could not talk at all."""
+    ask = {"Origin": servers.web_url, "Access-Control-Request-Method": method}
+    status, headers, _ = request(
+        servers, path, "OPTIONS", headers={**ask, "Access-Control-Request-Headers": "content-type"}
+    )
+    assert 200 <= status < 300, status
+    assert headers.get("Access-Control-Allow-Origin") == servers.web_url
+    assert method in headers.get("Access-Control-Allow-Methods", "")
+    assert "content-type" in headers.get("Access-Control-Allow-Headers", "").lower()
+
+
 @pytest.mark.parametrize("path", ["/", "/example-host.html", "/widget.js", "/healthz", "/api/message"])
 def test_every_response_has_the_security_headers_and_no_cookie(servers, path):
     _, headers, _ = request(servers, path)
