@@ -25,11 +25,12 @@ shell: $(VENV)/.installed .env secret-key $(MODEL)
 
 test: $(VENV)/.installed .env secret-key lint audit-check unit validate $(MODEL) core-test browser-setup cluster-setup e2e soak-short
 
-$(VENV)/.installed: requirements.txt
+# The venv gets what runs and the test and development tools (requirements-dev.txt includes requirements.txt).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11)"; exit 1; }
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 .env: .env.example
@@ -144,8 +145,10 @@ crisis-eval: $(VENV)/.installed
 crisis-bench: $(VENV)/.installed
 	$(PY) bench/crisis_bench.py
 
+# requirements.txt (what runs, from requirements.in) and requirements-dev.txt (the test and development tools, from
+# requirements-dev.in), pinned at the versions in the venv (tools/lock.py).
 lock: $(VENV)/.installed
-	$(PY) -m pip freeze --exclude-editable > requirements.txt
+	$(PY) tools/lock.py
 
 clean:
 	rm -rf models var/test-results .pytest_cache .ruff_cache
