@@ -90,9 +90,11 @@ def main() -> int:
     prod_text, dev_text, strays = locked_files()
     if strays:
         print(f"installed but needed by neither file, left out: {', '.join(strays)}")
-    PROD_TXT.write_text(prod_text)
-    DEV_TXT.write_text(dev_text)
-    print(f"wrote {PROD_TXT.name} ({prod_text.count('==')} packages) and {DEV_TXT.name} ({dev_text.count('==')} more)")
+    for path, text in ((PROD_TXT, prod_text), (DEV_TXT, dev_text)):
+        changed = not path.exists() or path.read_text() != text
+        if changed:  # an unchanged file keeps its time, so make does not reinstall the venv for nothing
+            path.write_text(text)
+        print(f"{path.name}: {text.count('==')} packages, {'rewritten' if changed else 'unchanged'}")
     return 0
 
 
