@@ -68,9 +68,14 @@ def locked_files() -> tuple[str, str, list[str]]:
     """requirements.txt's text, requirements-dev.txt's text, and the installed packages that neither needs."""
     dists, frozen = installed(), freeze()
     prod_roots, dev_roots = direct(PROD_IN), direct(DEV_IN)
-    missing = [str(r) for r in prod_roots + dev_roots if canonical(r.name) not in frozen]
+    missing = [
+        str(r)
+        for r in prod_roots + dev_roots
+        if canonical(r.name) not in dists
+        or not r.specifier.contains(dists[canonical(r.name)].version, prereleases=True)
+    ]
     if missing:
-        sys.exit(f"not installed: {', '.join(missing)} (pip install -r {DEV_IN.name} first)")
+        sys.exit(f"not installed as asked: {', '.join(missing)} (pip install -r {DEV_IN.name} first)")
     prod = needed(prod_roots, dists)
     dev = needed(dev_roots, dists) - prod
     prod_lines = [line for name, line in frozen.items() if name in prod]
