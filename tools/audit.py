@@ -4,7 +4,8 @@
     python tools/audit.py [--unreachable-ok]                              (make audit; make test adds the flag)
 
 pip-audit runs from its own virtual environment (var/audit-venv: its dependencies clash with Rasa 3.6's pins)
-over requirements.txt as locked (`--no-deps --disable-pip`: no resolution, only the pinned versions), asking
+over requirements.txt and requirements-dev.txt as locked (what runs and the test and development tools; pip-audit
+does not follow the dev file's `-r`, so both are named; `--no-deps --disable-pip`: only the pinned versions), asking
 the OSV database. A vulnerability with a fixed version fails the audit unless tools/audit-accepted.yml names
 it with the reason it cannot be taken yet (e.g. Rasa 3.6 pins the package); one without any fix is reported
 and does not fail. When the vulnerability service cannot be reached (this workplace's machines reach only the
@@ -72,10 +73,11 @@ def failing(found: list[Finding], accepted: dict[str, str]) -> list[Finding]:
     return [f for f in found if f.fix_versions and not ({f.id, *f.aliases} & set(accepted))]
 
 
-def run_pip_audit(requirements: Path) -> tuple[dict | None, str]:
+def run_pip_audit(requirements: list[Path]) -> tuple[dict | None, str]:
+    named = [arg for path in requirements for arg in ("--requirement", str(path))]
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
         result = subprocess.run(
-            [str(PIP_AUDIT), "--requirement", str(requirements), "--no-deps", "--disable-pip",
+            [str(PIP_AUDIT), *named, "--no-deps", "--disable-pip",
              "--vulnerability-service", "osv", "--timeout", "20", "--format", "json", "--output", output.name],
             capture_output=True, text=True,
         )  # fmt: skip
@@ -86,7 +88,9 @@ def run_pip_audit(requirements: Path) -> tuple[dict | None, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requirements", type=Path, default=ROOT / "requirements.txt")
+    parser.add_argument(
+        "--requirements", type=Path, nargs="+", default=[ROOT / "requirements.txt", ROOT / "requirements-dev.txt"]
+    )
     parser.add_argument("--unreachable-ok", action="store_true", help="do not fail when OSV cannot be reached")
     args = parser.parse_args(argv)
     report, errors = run_pip_audit(args.requirements)

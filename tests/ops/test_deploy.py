@@ -1,7 +1,9 @@
 """The production files (deploy/) agree with the code: every setting they set exists, every role they start
-exists, and the balancer has the settings that `make cluster` measured and tests."""
+exists, the balancer has the settings that `make cluster` measured and tests, and the image installs what runs
+and no test or development tool."""
 
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -10,7 +12,13 @@ from bot.ops.launch import ROLES
 from bot.settings import KEYS
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+ROOT = DEPLOY.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from lock import PROD_IN, canonical, direct, installed, needed  # noqa: E402
+
 RASA_KEYS = {"RASA_TELEMETRY_ENABLED"}
+# Tests and development tools: requirements-dev.txt, never the production image.
+DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "py-spy"}
 
 
 def compose() -> dict:
@@ -89,3 +97,30 @@ def test_every_module_run_as_a_command_has_a_main():
         source = root / (module.replace(".", "/") + ".py")
         assert source.exists(), f"python -m {module}: no such module"
         assert 'if __name__ == "__main__":' in source.read_text(encoding="utf-8"), f"python -m {module} does nothing"
+
+
+def pins(path: Path) -> dict[str, str]:
+    """A requirements file's own pins (canonical name -> version), without those of a file it includes."""
+    lines = [line.split("#", 1)[0].strip() for line in path.read_text().splitlines()]
+    return {canonical(n): v for n, v in (line.split("==", 1) for line in lines if line and not line.startswith("-"))}
+
+
+def test_the_image_installs_what_runs_and_no_test_or_development_tool():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert re.findall(r"pip install .*", dockerfile) == ["pip install --no-cache-dir -r requirements.txt"]
+    assert "requirements-dev" not in dockerfile
+    runs, dev = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-dev.txt")
+    dev_lines = [line for line in (ROOT / "requirements-dev.txt").read_text().splitlines() if not line.startswith("#")]
+    assert dev_lines[0] == "-r requirements.txt"
+    assert set(dev) >= DEV_TOOLS and not set(runs) & DEV_TOOLS and not set(runs) & set(dev)
+    # requirements.txt holds exactly what requirements.in needs, by the installed packages' own dependencies
+    # (tools/lock.py, make lock): nothing that only the tests need, and nothing that runs is left to the dev file.
+    what_runs_needs = needed(direct(PROD_IN), installed())
+    assert what_runs_needs >= set(runs) and not what_runs_needs & set(dev)
+
+
+def test_the_requirement_pins_agree_with_their_locks():
+    runs, dev = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-dev.txt")
+    for source, lock in (("requirements.in", runs), ("requirements-dev.in", {**runs, **dev})):
+        for name, version in pins(ROOT / source).items():
+            assert lock.get(name) == version, f"{source} pins {name}=={version}: make lock"
