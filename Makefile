@@ -35,8 +35,8 @@ shell: $(VENV)/.installed .env secret-key $(MODEL) ## chat in the terminal (stop
 
 test: $(VENV)/.installed .env secret-key lint audit-check unit validate $(MODEL) core-test browser-setup cluster-setup e2e soak-short ## set up, then everything CI runs: lint, audit, all tests, a 2-minute soak (needs PostgreSQL and Redis)
 
-check: lint ## lint and the tests that need no model, database or network (CHECK_TESTS)
-	$(PY) -m pytest -q $(CHECK_TESTS)
+check: lint ## lint and the tests that need no model, database or network, in seconds (make test runs the corpus too)
+	$(PY) -m pytest -q -m "not corpus" $(CHECK_TESTS)
 
 # The venv gets what runs and the test and development tools (requirements-dev.txt includes requirements.txt).
 $(VENV)/.installed: requirements.txt requirements-dev.txt

@@ -21,6 +21,8 @@ from bot.core.crisis_model import (
     load_crisis_model,
 )
 
+pytestmark = pytest.mark.corpus  # about a minute: make test runs it, make check does not
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
