@@ -62,7 +62,7 @@ secret-key: .env
 # Trains only when the training data or configuration changed.
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	mkdir -p models var
-	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/rasa train --fixed-model-name doctor-support --out models --quiet
+	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m components.rasa_server train --fixed-model-name doctor-support --out models --quiet
 	touch $@
 
 train: $(MODEL) ## train the Rasa model (only when config.yml, domain.yml or data/ changed)
@@ -98,7 +98,7 @@ validate: $(VENV)/.installed ## rasa data validate
 	PYTHONPATH=. $(BIN)/rasa data validate --fail-on-warnings --quiet
 
 core-test: $(MODEL) ## rasa test core on tests/test_stories.yml
-	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
+	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m components.rasa_server test core --stories tests/test_stories.yml --model $(MODEL) \
 	  --fail-on-prediction-errors --out var/test-results --quiet
 
 # The browser tests drive Debian's chromium (installed here when missing) and inject axe-core from npm.
