@@ -55,3 +55,64 @@ def _broken(tmp_path, change):
 def test_a_broken_content_file_fails_loudly(tmp_path, change, message):
     with pytest.raises(ContentError, match=message):
         load_content(_broken(tmp_path, change))
+
+
+NORWEGIAN_FILE = CONTENT_FILE.with_name("no_nb.yml")
+# Fields that are facts or codes, the same in every language; every other string is text a reader sees.
+SAME_IN_EVERY_LANGUAGE = ("id", "phone", "chat", "source")
+
+
+def _leaves(node, path=()):
+    """Every string of a content file by its path; a list of items with ids is keyed by id, not by position."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, str(key)))
+    elif isinstance(node, list) and all(isinstance(item, dict) and "id" in item for item in node):
+        for item in node:
+            yield from _leaves(item, (*path, item["id"]))
+    elif isinstance(node, list):
+        yield path, tuple(node)
+    else:
+        yield path, str(node)
+
+
+def _raw(path: Path) -> dict[tuple, object]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {path: value for path, value in _leaves(raw) if path[0] not in ("country", "language")}
+
+
+def test_the_norwegian_content_file_loads_and_passes_the_checks():
+    content = load_content(NORWEGIAN_FILE)
+    assert content.category_names == {
+        HelpCategory.LOOKING_FOR_ADVICE: "Bekymret – ute etter råd",
+        HelpCategory.FEAR_OF_NOT_COPING: "Redd for ikke å mestre lenger",
+        HelpCategory.WAY_BACK_OR_OUT: "Ute etter en vei tilbake eller ut",
+    }
+    assert yaml.safe_load(NORWEGIAN_FILE.read_text(encoding="utf-8"))["language"] == "nb"
+
+
+def test_both_languages_have_the_same_ids_numbers_sources_and_recommendations():
+    english, norwegian = load_content(CONTENT_FILE), load_content(NORWEGIAN_FILE)
+    assert _raw(NORWEGIAN_FILE).keys() == _raw(CONTENT_FILE).keys(), "the same ids, topics and values in both"
+    assert [(c.id, c.phone, c.chat, c.source) for c in norwegian.crisis_lines] == [
+        (c.id, c.phone, c.chat, c.source) for c in english.crisis_lines
+    ]
+    assert {s.id: s.source for s in norwegian.services.values()} == {s.id: s.source for s in english.services.values()}
+    assert norwegian.recommendations == english.recommendations
+
+
+def test_every_text_of_the_norwegian_file_was_written_in_norwegian_not_copied():
+    english, norwegian = _raw(CONTENT_FILE), _raw(NORWEGIAN_FILE)
+    facts = {p for p in english if p[-1] in SAME_IN_EVERY_LANGUAGE or p[0] == "recommendations"}
+    assert {p: norwegian[p] for p in facts} == {p: english[p] for p in facts}
+    copied = [p for p in english.keys() - facts if norwegian[p] == english[p]]
+    assert not copied, f"the same text as in English: {copied}"
+    read = english.keys() - facts
+    assert {
+        ("crisis_lines", "emergency", "name"),
+        ("services", "gp", "what"),
+        ("notes", "barriers"),
+        ("categories", "way_back_or_out", "name"),
+        ("reasons", "sleep_poor"),
+        ("labels", "ready_for", "crisis"),
+    } <= read, "the check reads every kind of text"
