@@ -69,10 +69,11 @@ class SafetyNet(GraphComponent):
             message.set(CRISIS_RISK_KEY, reading.risk, add_to_output=True)  # the form reads it, not the words again
             if reading.language:
                 message.set(LANGUAGE_KEY, reading.language, add_to_output=True)  # for the form's reading
-            # The entity only on a crisis or an unclear reading, where the reply must be in the doctor's language
-            # now: a language entity on the message that starts the form made Rasa's form activation drop the
-            # topics the doctor had already named (tested: tests/e2e/test_conversations.py, the opening).
-            if reading.language and reading.intent in (CRISIS, UNCLEAR):
+            # The entity fills the `language` slot in this very turn, so this reply is already in the doctor's
+            # language (the responses have a variation per language). On the message that starts the form it made
+            # Rasa validate the slot before any question was asked; actions/custom_forms.py counts that as the start
+            # (tested: tests/e2e/test_conversations.py, the opening).
+            if reading.language:
                 entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != LANGUAGE_ENTITY]
                 entities.append(
                     {
