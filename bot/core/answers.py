@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.textnorm import normalise
 from bot.core.values import FORM_SLOTS, is_valid_value
 
 LEXICON_FILE = Path(__file__).parent / "lexicon" / "answers_en.yml"
@@ -53,14 +53,6 @@ class Lexicon:
     unsure: tuple[re.Pattern, ...]
     slots: dict[str, _SlotLexicon]
     volunteered: dict[str, tuple[_Rule, ...]]
-
-
-def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, no control characters, single spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _compile(patterns: list[str], where: str) -> tuple[re.Pattern, ...]:
