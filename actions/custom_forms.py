@@ -77,6 +77,7 @@ class AnswerValidation(FormValidationAction, ABC):
             tracker.get_slot("skipped_topics"),
             tracker.get_slot("requested_slot"),
             risks,
+            _language(tracker),
         )
         if found and starting:
             dispatcher.utter_message(response="utter_noted_from_opening")

@@ -105,6 +105,19 @@ def test_an_off_topic_guess_on_norwegian_words_is_an_answer_not_understood():
     }
 
 
+def test_answers_are_read_in_the_doctors_language_first():
+    """English patterns read "sykmeldt" as a full sick leave; the Norwegian lexicon reads the 50 %."""
+    assert read_answer("work_status", "Jeg er 50 % sykmeldt", 0, None, language="nb").slots == {
+        "work_status": "reduced_hours"
+    }
+    assert read_answer("work_status", "Jeg er 50 % sykmeldt", 0, None, language="en").slots == {
+        "work_status": "sick_leave"
+    }
+    assert read_answer("sleep", "I barely sleep", 0, None, language="nb").slots == {"sleep": "poor"}
+    found = volunteered_answers(["Hei. Jeg er 50 % sykmeldt og går til psykolog"], {}, None, None, language="nb")
+    assert found == {"work_status": "reduced_hours", "sick_leave": "on_leave", "treatment": True}
+
+
 def test_the_crisis_reading_of_the_rasa_server_is_used_not_made_again():
     """The Rasa server's reading comes with the message; the action server trusts it rather than reading again."""
     text = "I'm on sick leave"
