@@ -59,8 +59,8 @@ class AnswerValidation(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Fill topics the doctor already answered unasked (at the start: everything said so far)."""
-        # Starting: the form is not active yet, or Rasa activated it in this very turn and asks us to validate a slot the
-        # message set (the language), before any question was asked.
+        # Starting: the form is not active yet, or Rasa activated it in this very turn and asks us to validate a slot
+        # the message set (the language), before any question was asked.
         starting = tracker.active_loop.get("name") != FORM or not tracker.get_slot("requested_slot")
         latest = [(tracker.latest_message.get("text") or "", tracker.latest_message.get(CRISIS_RISK_KEY))]
         messages = _user_messages_since_restart(tracker) if starting else latest
@@ -79,6 +79,7 @@ class AnswerValidation(FormValidationAction, ABC):
             tracker.get_slot("skipped_topics"),
             tracker.get_slot("requested_slot"),
             risks,
+            _language(tracker),
         )
         if found and starting:
             dispatcher.utter_message(response="utter_noted_from_opening")

@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from threadpoolctl import threadpool_limits
 
 from bot.core.commands import intent_after_commands
-from bot.core.safety import CRISIS, CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, UNCLEAR, read_message
+from bot.core.safety import CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, read_message
 
 # One BLAS thread in the Rasa server: the language check's small products made OpenBLAS's second thread spin
 # for milliseconds after each one (measured: 5.9 ms of CPU per check, 0.3 ms with one thread), on a machine whose

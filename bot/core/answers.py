@@ -1,20 +1,31 @@
-"""How a doctor's own words become the coded values of the contract. Pure Python, no Rasa."""
+"""How a doctor's own words become the coded values of the contract. Pure Python, no Rasa.
+
+One lexicon per language: lexicon/answers_en.yml reads the answer lower-cased (`normalise`), answers_nb.yml reads
+the folded reading of bot/core/textnorm.py (æ/ø/å folded, Nynorsk and dialect forms mapped to Bokmål, misspellings
+corrected), as the Norwegian crisis lexicon does. An answer is read with the doctor's language's lexicon first and,
+when that finds nothing, with the other: doctors mix languages, and write English on the Norwegian page. The other
+lexicon is not asked about words that are clearly in the doctor's language (bot/core/language.py): it could only
+misread them (the English patterns read "er" as the emergency room, "sykmelde meg" as a sick leave taken).
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
+from bot.core.language import is_clearly
+from bot.core.textnorm import Speller, folded_reading, normalise
 from bot.core.values import FORM_SLOTS, is_valid_value
 
-LEXICON_FILE = Path(__file__).parent / "lexicon" / "answers_en.yml"
-_BUT = re.compile(r"\b(?:but|though|although|however|yet)\b")
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+LEXICON_FILE = LEXICON_DIR / "answers_en.yml"
+LEXICON_FILES = {"en": LEXICON_FILE, "nb": LEXICON_DIR / "answers_nb.yml"}
+_READINGS = ("plain", "folded")
 
 
 class Outcome(str, Enum):
@@ -53,14 +64,13 @@ class Lexicon:
     unsure: tuple[re.Pattern, ...]
     slots: dict[str, _SlotLexicon]
     volunteered: dict[str, tuple[_Rule, ...]]
+    but: re.Pattern  # the words after which the answer turns ("busy but manageable")
+    leave_words: re.Pattern  # volunteered: reduced hours or sick leave said with these words is also sick leave
+    speller: Speller | None = None  # the folded reading's spelling correction (reads: folded), else plain
 
-
-def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, no control characters, single spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    def read(self, text: str) -> str:
+        """The reading this lexicon's patterns are written for."""
+        return normalise(text) if self.speller is None else folded_reading(text, self.speller)
 
 
 def _compile(patterns: list[str], where: str) -> tuple[re.Pattern, ...]:
@@ -80,6 +90,9 @@ def _compile(patterns: list[str], where: str) -> tuple[re.Pattern, ...]:
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     """Load and check the lexicon; a bad pattern or an off-contract value fails at start-up."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    reads = raw.get("reads", "plain")
+    if reads not in _READINGS:
+        raise ValueError(f"{path}: reads must be one of {_READINGS}")
     slots: dict[str, _SlotLexicon] = {}
     for slot, spec in raw["slots"].items():
         if slot not in FORM_SLOTS:
@@ -112,17 +125,46 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
                 raise ValueError(f"{path}: volunteered {value!r} is not a value of {slot}")
             rules.append(_Rule(value, _compile(patterns, f"volunteered/{slot}")))
         volunteered[slot] = tuple(rules)
-    return Lexicon(
+    lex = Lexicon(
         skip=_compile(raw["skip"], "skip"),
         unsure=_compile(raw["unsure"], "unsure"),
         slots=slots,
         volunteered=volunteered,
+        but=_compile([raw["but"]], "but")[0],
+        leave_words=_compile([raw["leave_words"]], "leave_words")[0],
+        speller=Speller(raw.get("spelling") or []) if reads == "folded" else None,
     )
+    if reads == "folded":
+        for pattern in _patterns(lex):
+            # The folded reading has no æ, ø or å, and no aa, ae or oe either ("noen" reads "non"): such a pattern
+            # could never match.
+            if re.search("[æøå]|aa|ae|oe", pattern.pattern):
+                raise ValueError(
+                    f"{path}: a pattern on the folded reading cannot contain æ/ø/å or aa/ae/oe: {pattern.pattern!r}"
+                )
+    return lex
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    return load_lexicon()
+def _patterns(lex: Lexicon) -> list[re.Pattern]:
+    rules = [r for spec in lex.slots.values() for r in spec.rules] + [r for v in lex.volunteered.values() for r in v]
+    nones = [p for spec in lex.slots.values() for p in spec.none]
+    return [*lex.skip, *lex.unsure, lex.but, lex.leave_words, *nones, *(p for r in rules for p in r.patterns)]
+
+
+@cache
+def lexicon(language: str = "en") -> Lexicon:
+    return load_lexicon(LEXICON_FILES[language])
+
+
+def _languages(language: str | None) -> tuple[str, str]:
+    """The order the lexicons read an answer in: the doctor's language first (English when it is not known)."""
+    return ("nb", "en") if language == "nb" else ("en", "nb")
+
+
+def _other_may_read(text: str, first: str) -> bool:
+    """Whether the other language's lexicon may read words the first found nothing in: not when they are clearly in
+    the first language (short answers, mixed ones and the other language's may be read)."""
+    return not is_clearly(text, first)
 
 
 def _first_match(rules: tuple[_Rule, ...], text: str) -> object:
@@ -132,22 +174,30 @@ def _first_match(rules: tuple[_Rule, ...], text: str) -> object:
     return None
 
 
-def _ordered(spec: _SlotLexicon, text: str) -> object:
+def _ordered(spec: _SlotLexicon, text: str, but: re.Pattern) -> object:
     value = _first_match(spec.rules, text)
     if value is None or not spec.prefer_after_but:
         return value
-    parts = _BUT.split(text)
+    parts = but.split(text)
     if len(parts) < 2 or spec.rules[0].matches(text):
         return value
     after = _first_match(spec.rules, parts[-1])
     return after if after is not None else value
 
 
-def interpret(slot: str, text: str) -> Interpretation:
-    """Read the answer to the question about `slot`."""
-    lex = lexicon()
+def interpret(slot: str, text: str, language: str | None = None) -> Interpretation:
+    """Read the answer to the question about `slot`: in the doctor's `language` ("nb" or "en") first; when that
+    reads nothing at all, in the other (see the module's docstring)."""
+    first, second = _languages(language)
+    reading = _interpret(lexicon(first), slot, text)
+    if reading.outcome is not Outcome.UNKNOWN or not _other_may_read(text, first):
+        return reading
+    return _interpret(lexicon(second), slot, text)
+
+
+def _interpret(lex: Lexicon, slot: str, text: str) -> Interpretation:
     spec = lex.slots[slot]
-    clean = normalise(text)
+    clean = lex.read(text)
     if not clean:
         return Interpretation(Outcome.UNKNOWN)
     if any(p.search(clean) for p in lex.skip):
@@ -162,29 +212,38 @@ def interpret(slot: str, text: str) -> Interpretation:
             return Interpretation(Outcome.VALUE, "unsure")
         if slot == "self_harm" or not clean:
             return Interpretation(Outcome.UNSURE)
-    value = _read(spec, clean)
+    value = _read(spec, clean, lex.but)
     if value is not None:
         return Interpretation(Outcome.VALUE, value)
     return Interpretation(Outcome.UNSURE if unsure else Outcome.UNKNOWN)
 
 
-def _read(spec: _SlotLexicon, clean: str) -> object:
+def _read(spec: _SlotLexicon, clean: str, but: re.Pattern) -> object:
     if spec.kind == "multi":
         if any(p.search(clean) for p in spec.none):
             return []
         return [rule.value for rule in spec.rules if rule.matches(clean)] or None
-    return _ordered(spec, clean)
+    return _ordered(spec, clean, but)
 
 
-def volunteered(text: str) -> dict[str, object]:
-    """Topics a doctor answered without being asked, stated clearly enough not to ask again."""
-    clean = normalise(text)
+def volunteered(text: str, language: str | None = None) -> dict[str, object]:
+    """Topics a doctor answered without being asked, stated clearly enough not to ask again: read in the doctor's
+    `language` first; when that finds none, in the other."""
+    first, second = _languages(language)
+    found = _volunteered(lexicon(first), text)
+    if found or not _other_may_read(text, first):
+        return found
+    return _volunteered(lexicon(second), text)
+
+
+def _volunteered(lex: Lexicon, text: str) -> dict[str, object]:
+    clean = lex.read(text)
     found: dict[str, object] = {}
-    for slot, rules in lexicon().volunteered.items():
+    for slot, rules in lex.volunteered.items():
         value = _first_match(rules, clean)
         if value is not None:
             found[slot] = value
     on_leave = found.get("work_status") in ("sick_leave", "reduced_hours") and "sick_leave" not in found
-    if on_leave and re.search(r"\bsick[ -]?(leave|listed|note)|sykmeld", clean):
+    if on_leave and lex.leave_words.search(clean):
         found["sick_leave"] = "on_leave"
     return found

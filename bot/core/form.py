@@ -51,10 +51,11 @@ def read_answer(
     """Turn the doctor's answer (free text, a button's text, or an already coded value) into form events.
 
     The count of unreadable answers is only set when it changes, so an ordinary turn adds no event for it.
+    The words are read in the doctor's `language` first ("nb" or "en"; bot.core.answers.interpret).
     The intent classifier knows English only: its off-topic guess on Norwegian words is not taken as an aside
     (else words it cannot read would hold the form on one question for ever).
     """
-    step, response, unreadable = _read(slot, value, unreadable_so_far, skipped)
+    step, response, unreadable = _read(slot, value, unreadable_so_far, skipped, language)
     aside = intent in ASIDES and language != "nb"
     if step.get(slot) is None and aside and response in ("utter_not_understood", "utter_moving_on"):
         # An off-topic question or "are you a bot?": answer it and ask the same question again.
@@ -64,11 +65,13 @@ def read_answer(
     return AnswerStep(step, response)
 
 
-def _read(slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None) -> tuple[dict, str | None, int]:
+def _read(
+    slot: str, value: object, unreadable_so_far: int, skipped: list[str] | None, language: str | None
+) -> tuple[dict, str | None, int]:
     if is_valid_value(slot, value):
         return {slot: value}, None, 0
     text = value if isinstance(value, str) else " ".join(map(str, value)) if isinstance(value, list) else ""
-    reading = interpret(slot, text)
+    reading = interpret(slot, text, language)
     if reading.outcome is Outcome.VALUE:
         if slot == "self_harm" and reading.value is True:
             return {slot: True, "crisis": True}, "utter_crisis", 0
@@ -91,16 +94,18 @@ def volunteered_answers(
     skipped: list[str] | None,
     asked: str | None,
     risks: list[str | None] | None = None,
+    language: str | None = None,
 ) -> dict:
     """Topics the doctor answered unasked, for topics still open: the form will not ask them again.
 
     `risks` are the crisis readings the Rasa server already made of these texts (bot.core.crisis.Risk values, from
-    the parse data), so the action server need not read them again; a text without one is read here."""
+    the parse data), so the action server need not read them again; a text without one is read here. The words are
+    read in the doctor's `language` first ("nb" or "en")."""
     found: dict = {}
     for text, risk in zip(texts, risks or [None] * len(texts), strict=True):
         if _risk(text, risk) is Risk.DISCLOSURE:
             continue
-        for slot, value in volunteered(text).items():
+        for slot, value in volunteered(text, language).items():
             if slot == asked or slot in (skipped or []) or slots.get(slot) is not None or slot in found:
                 continue
             found[slot] = value

@@ -16,6 +16,7 @@ _SCANDINAVIAN = {"no", "nn", "da", "sv"}
 MIN_CONFIDENCE = 0.7
 MIN_LETTERS = 8  # and two words: "hei", "ok" or "nei" alone cannot tell (measured: "hei" read as English)
 MIN_WORDS = 2
+CLEARLY = 0.9  # is_clearly: the share of the words' probability one side must have
 
 
 @lru_cache(maxsize=1)
@@ -35,3 +36,13 @@ def detect_language(text: str) -> str | None:
     if confidence < MIN_CONFIDENCE:
         return None
     return NORWEGIAN if code in _SCANDINAVIAN else ENGLISH
+
+
+def is_clearly(text: str, language: str) -> bool:
+    """Whether a message is clearly in `language` ("nb" or "en") rather than the other. Unlike `detect_language`,
+    the Scandinavian languages count together: a Norwegian sentence is often shared between Norwegian, Danish and
+    Swedish, none of them sure on its own, yet plainly not English."""
+    if sum(ch.isalpha() for ch in text or "") < MIN_LETTERS:
+        return False
+    english = dict(_identifier().rank(text)).get("en", 0.0)
+    return (english if language == ENGLISH else 1.0 - english) >= CLEARLY

@@ -10,11 +10,17 @@ and the classifier should see one spelling of each. Two readings come out of `no
 Spelling correction uses rapidfuzz (OSA distance: a swapped pair of letters counts once) against the crisis
 vocabulary of the lexicons, and only for words that simplemma does not know in English, Bokmål or Nynorsk,
 so a real word is never "corrected" into a crisis word.
+
+The Norwegian answer lexicon (bot/core/answers.py) reads the same folded reading (`folded_reading`), with one
+more correction: a word simplemma does not know is also corrected to the words the answer lexicon names
+(`Speller`), in the same way, so "utbrendt" reads "utbrent" and "konsentarsjon" "konsentrasjon".
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,14 +30,21 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.answers import normalise
-
 FORMS_FILE = Path(__file__).parent / "lexicon" / "normalisation.yml"
 _TOKEN = re.compile(r"[\w']+", re.UNICODE)
 _LANGS = ("en", "nb", "nn")
 _FOLD_CHARS = str.maketrans({"æ": "a", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u"})
 _FOLD_PAIRS = re.compile(r"aa|ae|oe")
 _PAIR_TO = {"aa": "a", "ae": "a", "oe": "o"}
+_UNFOLD = {"a": "aåæ", "o": "oø"}
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight apostrophes, no control characters, single spaces."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 @dataclass(frozen=True)
@@ -87,13 +100,19 @@ def correct_spelling(word: str) -> str:
     """The crisis word a misspelt word stands for ("suicidel" → "suicidal"), or the word itself."""
     if len(word) < 5 or not word.isalpha() or _known(word):
         return word
-    vocabulary = _forms().vocabulary
-    if word in vocabulary or fold(word) in vocabulary:
-        return word
+    return _nearest(word, _forms().vocabulary) or word
+
+
+def _nearest(word: str, vocabulary: tuple[str, ...]) -> str | None:
+    """The word of a (folded) vocabulary that `word` is a misspelling of: OSA distance 1 for words of 5-7 letters,
+    2 for longer ones, the same first letter; None when there is none, or when the word is in it already."""
+    folded = fold(word)
+    if word in vocabulary or folded in vocabulary:
+        return None
     limit = 1 if len(word) < 8 else 2
-    best = process.extractOne(fold(word), vocabulary, scorer=OSA.distance, score_cutoff=limit)
-    if best is None or best[0][0] != fold(word)[0]:
-        return word
+    best = process.extractOne(folded, vocabulary, scorer=OSA.distance, score_cutoff=limit)
+    if best is None or best[0][0] != folded[0]:
+        return None
     return best[0]
 
 
@@ -118,3 +137,35 @@ def normalise_for_crisis(text: str) -> Normalised:
     plain.append(text[last:])
     folded.append(text[last:])
     return Normalised("".join(plain), "".join(folded))
+
+
+class Speller:
+    """Misspelt words corrected to the words of a lexicon (folded), as crisis words are: only words of five letters
+    or more that simplemma does not know in English, Bokmål or Nynorsk."""
+
+    def __init__(self, vocabulary: list[str] | tuple[str, ...]) -> None:
+        self.vocabulary = tuple(sorted({fold(normalise(word)) for word in vocabulary}))
+        self.folded = lru_cache(maxsize=50000)(self._folded)
+
+    def _folded(self, word: str) -> str:
+        """The folded reading of one word (see `_word`), corrected to the vocabulary when it is misspelt."""
+        plain, folded = _word(word)
+        if plain == word and len(word) >= 5 and word.isalpha() and not _known(word) and not _known_folded(fold(word)):
+            return _nearest(folded, self.vocabulary) or folded
+        return folded
+
+
+@lru_cache(maxsize=20000)
+def _known_folded(folded: str) -> bool:
+    """True when the word, typed without æ/ø/å, is a word simplemma knows: "vakner" is "våkner", never "vakter"."""
+    letters = [_UNFOLD.get(ch, ch) for ch in folded]
+    if sum(len(options) > 1 for options in letters) > 4:
+        return True  # too many spellings to try: leave the word as it is
+    return any(_known("".join(spelling)) for spelling in itertools.product(*letters))
+
+
+def folded_reading(text: str, speller: Speller | None = None) -> str:
+    """The folded reading of a message (see the module's docstring), misspelt words corrected to `speller`'s too."""
+    text = normalise(text)
+    fold_word = speller.folded if speller is not None else (lambda word: _word(word)[1])
+    return _TOKEN.sub(lambda match: fold_word(match.group()), text)

@@ -5,6 +5,7 @@ import asyncio
 from rasa_sdk.events import SlotSet
 
 from actions.custom_forms import ValidateSelfAssessmentForm
+from bot.core.safety import LANGUAGE_KEY
 from tests.actions.conftest import user_says
 
 
@@ -31,6 +32,16 @@ def test_volunteered_words_fill_a_later_topic_without_asking(dispatcher, domain)
     tracker.add_slots([SlotSet("workload", "heavy, and I've been diagnosed with burnout")])
     slots = slot_events(run(tracker, dispatcher, domain))
     assert slots["workload"] == "heavy" and slots["treatment"] is True
+
+
+def test_norwegian_words_are_read_in_the_language_the_rasa_server_found(dispatcher, domain):
+    """components/safety_net.py puts the message's language in its parse data; the answer is read in it first."""
+    text = "Den er ikke så hard egentlig, og jeg går til psykolog"  # English patterns would read "hard" as heavy
+    tracker = user_says("mid_form", text)
+    tracker.latest_message[LANGUAGE_KEY] = tracker.events[-1]["parse_data"][LANGUAGE_KEY] = "nb"
+    tracker.add_slots([SlotSet("workload", text)])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["workload"] == "manageable" and slots["treatment"] is True
 
 
 def test_an_unreadable_answer_is_asked_again_with_a_kind_word(dispatcher, domain):

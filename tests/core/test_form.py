@@ -95,9 +95,27 @@ def test_an_off_topic_question_is_answered_and_the_question_asked_again_without_
 
 
 def test_an_off_topic_guess_on_norwegian_words_is_an_answer_not_understood():
-    """The intent classifier knows English only (issue 14): Norwegian answers must not hold the form."""
-    step = read_answer("workload", "Altfor mykje, me e for få", 1, None, "out_of_scope", "nb")
+    """The intent classifier knows English only (issue 14): Norwegian words must not hold the form."""
+    step = read_answer("workload", "Kommer an på hvordan man regner det", 1, None, "out_of_scope", "nb")
     assert step.response == "utter_moving_on" and "workload" in step.slots["skipped_topics"]
+    # Words the Norwegian lexicon reads are an answer, whatever the classifier guessed.
+    assert read_answer("workload", "Altfor mykje, me e for få", 1, None, "out_of_scope", "nb").slots == {
+        "workload": "unreasonable",
+        "unreadable_answers": 0,
+    }
+
+
+def test_answers_are_read_in_the_doctors_language_first():
+    """English patterns read "sykmeldt" as a full sick leave; the Norwegian lexicon reads the 50 %."""
+    assert read_answer("work_status", "Jeg er 50 % sykmeldt", 0, None, language="nb").slots == {
+        "work_status": "reduced_hours"
+    }
+    assert read_answer("work_status", "Jeg er 50 % sykmeldt", 0, None, language="en").slots == {
+        "work_status": "sick_leave"
+    }
+    assert read_answer("sleep", "I barely sleep", 0, None, language="nb").slots == {"sleep": "poor"}
+    found = volunteered_answers(["Hei. Jeg er 50 % sykmeldt og går til psykolog"], {}, None, None, language="nb")
+    assert found == {"work_status": "reduced_hours", "sick_leave": "on_leave", "treatment": True}
 
 
 def test_the_crisis_reading_of_the_rasa_server_is_used_not_made_again():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.textnorm import correct_spelling, fold, load_forms, normalise_for_crisis
+from bot.core.textnorm import Speller, correct_spelling, fold, folded_reading, load_forms, normalise_for_crisis
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,25 @@ def test_a_variant_of_more_than_one_word_is_refused(tmp_path):
     bad.write_text("to_bokmal:\n  jeg: ['e g']\ncrisis_words: [suicide]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="one word"):
         load_forms(bad)
+
+
+SPELLER = Speller(["utbrent", "konsentrasjon", "vakter", "dårlig"])
+
+
+@pytest.mark.parametrize(
+    "typed,read",
+    [
+        ("Eg er heilt utbrendt", "jeg er helt utbrent"),  # a misspelling corrected to a word of the vocabulary
+        ("konsentarsjon", "konsentrasjon"),
+        ("vakner tidlig", "vakner tidlig"),  # "våkner" typed without å: a word, never "corrected" to "vakter"
+        ("vaakner tidlig", "vakner tidlig"),
+        ("sover darlig", "sover darlig"),
+    ],
+)
+def test_the_folded_reading_with_a_lexicons_own_words(typed, read):
+    assert folded_reading(typed, SPELLER) == read
+
+
+@pytest.mark.parametrize("typed", ["Eg orkar ikkje meir", "har tenkt paa aa ta livet mitt", "suicidel", "mæ sjøl"])
+def test_the_folded_reading_is_the_crisis_checks_own(typed):
+    assert folded_reading(typed) == normalise_for_crisis(typed).folded
