@@ -287,3 +287,18 @@ def test_escapes_in_upper_case_are_allowed():
     from bot.core.crisis import _compile
 
     assert _compile(r"\bend\W+it\b").search("i want to end... it")
+
+
+def test_a_folded_pattern_with_letters_the_folded_reading_never_has_fails_at_start_up(tmp_path):
+    """A Norwegian pattern that spells "noen" would never match: the folded reading has "non"."""
+    import yaml
+
+    from bot.core.crisis import LEXICON_DIR, load_crisis_lexicon
+
+    raw = yaml.safe_load((LEXICON_DIR / "crisis_nb.yml").read_text(encoding="utf-8"))
+    raw["disclosure"][0]["patterns"].append(r"\bingen grunn til at noen skal savne meg\b")
+    path = tmp_path / "crisis_nb.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="noen"):
+        load_crisis_lexicon(path)
+    assert assess_risk("Ser ikke noen grunn til å leve").is_crisis  # the pattern as the lexicon spells it: "non"

@@ -33,7 +33,7 @@ import train_crisis  # noqa: E402
 # Measured on this build (make crisis-eval); see the module docstring.
 HELD_OUT_FLOORS = {
     "en": {"recall_at_once": 0.70, "recall_shown": 0.86, "false_alarms": 0.075, "crisis_false_alarms": 0.055},
-    "nb": {"recall_at_once": 0.79, "recall_shown": 0.91, "false_alarms": 0.06, "crisis_false_alarms": 0.045},
+    "nb": {"recall_at_once": 0.79, "recall_shown": 0.92, "false_alarms": 0.06, "crisis_false_alarms": 0.045},
 }
 TRAINING_FLOORS = {"recall_shown": 0.985, "false_alarms": 0.04, "answer_false_alarms": 0.005}
 
