@@ -27,7 +27,7 @@ class ActionConcludeAssessment(Action):
     ) -> list[dict[str, Any]]:
         answers = Answers.from_slots(tracker.slots)
         assessment = classify_help_seeking(answers)
-        texts = content()
+        texts = content(tracker.get_slot("language"))
         dispatcher.utter_message(response=f"utter_result_{assessment.category.value}")
         shown = reasons_shown(assessment)
         if shown:

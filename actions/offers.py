@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.handoff import save_handoff
 from actions.resources import content, settings, storage
+from bot.core.content import long_date
 from bot.core.offers import Offer, answer_offer
 from bot.core.summary import describe, find_code, summarise
 from bot.storage.records import as_utc
@@ -33,7 +34,7 @@ def say(dispatcher: CollectingDispatcher, responses: tuple[str, ...]) -> None:
 
 
 def _save_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    texts = content()
+    texts = content(tracker.get_slot("language"))
     summary = summarise(tracker.slots, texts)
     try:
         intake = storage().record_intake(summary)
@@ -45,7 +46,7 @@ def _save_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
         response="utter_intake_saved",
         intake_code=intake.code,
         stored="\n".join(f"• {line}" for line in describe(summary, texts)),
-        expires=as_utc(intake.expires_at).strftime("%d %B %Y"),
+        expires=long_date(as_utc(intake.expires_at).date(), tracker.get_slot("language")),
     )
     return [SlotSet("intake_code", intake.code)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.content import Content, content_from
+from bot.core.content import Content, content_file_for, content_from
 from bot.settings import Settings, get_settings
 from bot.storage.records import Storage
 
@@ -13,8 +13,9 @@ def settings() -> Settings:
     return get_settings()
 
 
-def content() -> Content:
-    return content_from(str(get_settings().content_file))
+def content(language: str | None = None) -> Content:
+    """The country's content in the doctor's language (the `language` slot), the default file's otherwise."""
+    return content_from(content_file_for(str(get_settings().content_file), language))
 
 
 @lru_cache(maxsize=1)

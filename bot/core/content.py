@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class Content:
     category_names: dict[HelpCategory, str]
     reasons: dict[str, str]
     labels: dict  # plain words for coded values (intake summaries, the counsellor preview)
+    language: str = "en"  # the language its words are in (a file per language: content_file_for)
 
 
 def _require(mapping: dict, key: str, where: str):
@@ -113,10 +115,33 @@ def load_content(path: Path) -> Content:
         category_names=names,
         reasons=dict(_require(raw, "reasons", str(path))),
         labels=labels,
+        language=_language_of(raw, path),
     )
 
 
+SUMMARY_HEADINGS = ("pattern", "why", "addressed", "crisis_flag")  # the lines of a summary told back (summary.py)
+MONTHS_NB = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
 READY_FOR = ("crisis", "sick_leave_dilemma", "wants_treatment", "in_treatment", "conflict", "not_coping", "sleep_poor")
+
+
+def _language_of(raw: dict, path: Path) -> str:
+    language = _require(raw, "language", str(path))
+    if language not in ("en", "nb"):
+        raise ContentError(f"{path}: language must be en or nb, not {language!r}")
+    return language
 
 
 def _labels(labels: dict, notes: dict) -> dict:
@@ -129,6 +154,8 @@ def _labels(labels: dict, notes: dict) -> dict:
         for member in enum:
             _require(_require(labels, slot, "labels"), member.value, f"labels/{slot}")
     _require(labels["warning_signs"], "none", "labels/warning_signs")
+    for key in SUMMARY_HEADINGS:
+        _require(_require(labels, "summary", "labels"), key, "labels/summary")
     for note in notes:
         _require(_require(labels, "barriers", "labels"), note, "labels/barriers")
     for key in (*READY_FOR, "way_back"):
@@ -139,3 +166,21 @@ def _labels(labels: dict, notes: dict) -> dict:
 @lru_cache(maxsize=4)
 def content_from(path: str) -> Content:
     return load_content(Path(path))
+
+
+def content_file_for(path: str, language: str | None) -> str:
+    """The country's content in the doctor's language: `no.yml` is the default (English), `no_nb.yml` beside it the
+    Norwegian; a language without a file of its own gets the default."""
+    base = Path(path)
+    if language and language != content_from(path).language:
+        translated = base.with_name(f"{base.stem}_{language}{base.suffix}")
+        if translated.exists():
+            return str(translated)
+    return path
+
+
+def long_date(day: date, language: str | None) -> str:
+    """A date as a doctor reads it in a sentence: "5 March 2027", «5. mars 2027»."""
+    if language == "nb":
+        return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
+    return f"{day.day} {day.strftime('%B')} {day.year}"

@@ -90,13 +90,14 @@ def week_start(day: date) -> date:
 def describe(summary: IntakeSummary, content: Content) -> list[str]:
     """The summary in plain words, one line per stored field, in the order a counsellor reads it."""
     labels = content.labels
-    lines = [f"Pattern: {content.category_names[HelpCategory(summary.help_category)]}"]
+    heading = labels["summary"]
+    lines = [f"{heading['pattern']}: {content.category_names[HelpCategory(summary.help_category)]}"]
     if summary.reasons:
-        lines.append("Why: " + "; ".join(content.reasons[r] for r in summary.reasons))
+        lines.append(f"{heading['why']}: " + "; ".join(content.reasons[r] for r in summary.reasons))
     lines.extend(theme_lines(summary.themes, labels))
     if summary.barriers:
-        lines.append("The advice addressed: " + "; ".join(labels["barriers"][b] for b in summary.barriers))
-    lines.append(f"Crisis flag: {labels['yes'] if summary.crisis else labels['no']}")
+        lines.append(f"{heading['addressed']}: " + "; ".join(labels["barriers"][b] for b in summary.barriers))
+    lines.append(f"{heading['crisis_flag']}: {labels['yes'] if summary.crisis else labels['no']}")
     return lines
 
 

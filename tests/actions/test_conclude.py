@@ -49,3 +49,13 @@ def test_after_a_crisis_the_result_ends_with_the_offer_of_a_person(dispatcher, d
 def test_without_a_crisis_there_is_no_handoff_offer(dispatcher, domain):
     asyncio.run(ActionConcludeAssessment().run(dispatcher, load_tracker("completed"), domain))
     assert "utter_offer_handoff" not in [m["response"] for m in dispatcher.messages]
+
+
+def test_a_norwegian_doctor_gets_the_reasons_and_the_services_in_norwegian(dispatcher, domain):
+    asyncio.run(ActionConcludeAssessment().run(dispatcher, load_tracker("completed", language="nb"), domain))
+    reasons = next(m["reasons"] for m in dispatcher.messages if m["response"] == "utter_result_reasons")
+    services = [m["name"] for m in dispatcher.messages if m["response"] == "utter_service"]
+    english = ("not coping", "sleep", "work")
+    assert reasons and not any(word in reasons for word in english)
+    assert services[0].startswith("En rådgivningsdag på Villa Sana")
+    assert not services[0].startswith("A counselling day")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.content import ContentError, load_content
+from bot.core.content import ContentError, content_from, load_content
 from bot.core.values import HelpCategory
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "bot" / "core" / "content" / "no.yml"
@@ -116,3 +116,30 @@ def test_every_text_of_the_norwegian_file_was_written_in_norwegian_not_copied():
         ("reasons", "sleep_poor"),
         ("labels", "ready_for", "crisis"),
     } <= read, "the check reads every kind of text"
+
+
+def test_the_doctors_language_picks_the_content_file_beside_the_countrys():
+    from datetime import date
+
+    from bot.core.content import content_file_for, long_date
+
+    base = str(CONTENT_FILE)
+    assert content_file_for(base, None) == base and content_file_for(base, "en") == base
+    norwegian = content_file_for(base, "nb")
+    assert norwegian.endswith("no_nb.yml") and content_from(norwegian).language == "nb"
+    assert content_file_for(base, "sv") == base  # no Swedish file: the default, never an error
+    assert long_date(date(2027, 3, 5), "nb") == "5. mars 2027"
+    assert long_date(date(2027, 3, 5), "en") == "5 March 2027"
+    assert long_date(date(2027, 12, 24), None) == "24 December 2027"
+
+
+def test_a_summary_is_told_back_in_the_content_files_language():
+    from bot.core.summary import describe, summarise
+
+    slots = {"work_status": "working", "workload": "heavy", "sleep": "poor", "self_harm": False}
+    english = content_from(str(CONTENT_FILE))
+    norwegian = content_from(str(CONTENT_FILE.with_name("no_nb.yml")))
+    said = describe(summarise(slots, norwegian), norwegian)
+    assert said[0].startswith("Mønster: ") and said[-1] == "Krisemarkering: nei"
+    assert describe(summarise(slots, english), english)[0].startswith("Pattern: ")
+    assert not any(word in " ".join(said) for word in ("Pattern", "Why", "Crisis flag", "The advice"))
