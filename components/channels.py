@@ -7,7 +7,8 @@ fails it answers an empty list, which the doctor sees as silence. This one:
 - answers a message without words, one too long to read, or a slash command no button sends, kindly, and
   keeps nothing of it (a forged command is neither an answer nor a skip);
 - answers a malformed request with a clear 400 in JSON, never a stack trace;
-- ignores the client's metadata and channel name (nothing but the words is stored);
+- ignores the client's metadata and channel name (nothing but the words is stored), except the page's language
+  (`metadata.lang`, nb or en), which the conversation starts in;
 - when the turn fails (a store down or locked, a lock not free in time) or ends without a word, answers
   with the helplines, and with crisis help when the message was a disclosure; the cause is logged by type,
   never with the doctor's words.
@@ -37,7 +38,8 @@ from sanic.response import HTTPResponse
 
 from bot.core.crisis import assess_risk
 from bot.core.inbound import CRISIS_COMMAND, Screened, Verdict, button_commands, screen
-from bot.core.safety import LANGUAGE_ENTITY, answer_language
+from bot.core.language import LANGUAGES
+from bot.core.safety import LANGUAGE_ENTITY, PAGE_LANGUAGE_KEY, answer_language
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
@@ -171,8 +173,12 @@ class GuardedRestInput(RestInput):
             read = screened.text
             if screened.language:  # a disclosure in a long paste or after a slash: crisis help in its language
                 read = CRISIS_COMMAND + json.dumps({LANGUAGE_ENTITY: screened.language})
+            # Of the client's metadata only the page's language is passed on (the widget's data-lang, with its first
+            # message), for components/safety_net.py to start in; anything else the client sends is dropped.
+            page = (body.get("metadata") or {}).get("lang") if isinstance(body.get("metadata"), dict) else None
+            metadata = {PAGE_LANGUAGE_KEY: page} if page in LANGUAGES else None
             try:
-                await on_new_message(UserMessage(read, collector, sender, input_channel=self.name()))
+                await on_new_message(UserMessage(read, collector, sender, input_channel=self.name(), metadata=metadata))
             except Exception as exc:  # the doctor gets the helplines, never silence or a trace
                 # What the turn said before it failed was not saved: only the apology (or crisis help) is shown.
                 logger.error("a message could not be handled: %s", type(exc).__name__)

@@ -9,6 +9,7 @@ All decisions are made in bot/.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -30,7 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 from threadpoolctl import threadpool_limits
 
 from bot.core.commands import intent_after_commands
-from bot.core.safety import CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, read_message
+from bot.core.safety import CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, PAGE_LANGUAGE_KEY, read_message
 
 # One BLAS thread in the Rasa server: the language check's small products made OpenBLAS's second thread spin
 # for milliseconds after each one (measured: 5.9 ms of CPU per check, 0.3 ms with one thread), on a machine whose
@@ -66,6 +67,9 @@ class SafetyNet(GraphComponent):
             ranking = message.get(INTENT_RANKING_KEY) or []
             name = intent_after_commands(predicted.get("name"), text, (r["name"] for r in ranking))
             reading = read_message(text, name, float(predicted.get("confidence") or 0.0), self.ml_crisis_confidence)
+            page = (message.get("metadata") or {}).get(PAGE_LANGUAGE_KEY)  # components/channels.py passes nb or en
+            if not reading.language and page:  # the words cannot tell ("hello" from the widget): the page's language
+                reading = replace(reading, language=page)
             message.set(CRISIS_RISK_KEY, reading.risk, add_to_output=True)  # the form reads it, not the words again
             if reading.language:
                 message.set(LANGUAGE_KEY, reading.language, add_to_output=True)  # for the form's reading

@@ -8,6 +8,7 @@ it had.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 NORWEGIAN, ENGLISH = "nb", "en"
@@ -46,3 +47,24 @@ def is_clearly(text: str, language: str) -> bool:
         return False
     english = dict(_identifier().rank(text)).get("en", 0.0)
     return (english if language == ENGLISH else 1.0 - english) >= CLEARLY
+
+
+# A doctor asks for the other language in words ("på norsk", "in English", "kan vi snakke engelsk?"): that decides,
+# whatever language the asking is written in. Read on the lower-cased words; æøå or its stand-ins.
+_ASKED = {
+    NORWEGIAN: re.compile(
+        r"\b(p[åa]a?|paa) (norsk|bokm[åa]a?l|nynorsk)\b|\bsnakke (norsk|bokm[åa]l)\b|\bnorsk,? (takk|please)\b"
+        r"|\b(in|switch to) norwegian\b|\bnorwegian,? please\b|^\s*norsk\W*$"
+    ),
+    ENGLISH: re.compile(
+        r"\b(p[åa]a?|paa) engelsk\b|\bsnakke engelsk\b|\bengelsk,? (takk|please)\b"
+        r"|\b(in|switch to) english\b|\benglish,? please\b|^\s*english\W*$"
+    ),
+}
+
+
+def asked_for_language(text: str) -> str | None:
+    """The language the doctor asks for in so many words, if they do (and only one)."""
+    words = (text or "").lower()
+    asked = [language for language, pattern in _ASKED.items() if pattern.search(words)]
+    return asked[0] if len(asked) == 1 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.crisis import Risk, RiskAssessment, assess_risk
-from bot.core.language import detect_language
+from bot.core.language import asked_for_language, detect_language
 
 CRISIS = "crisis_disclosure"
 UNCLEAR = "risk_unclear"
@@ -14,6 +14,7 @@ UNCLEAR = "risk_unclear"
 CRISIS_RISK_KEY = "crisis_risk"
 LANGUAGE_KEY = "language"
 LANGUAGE_ENTITY = "language"  # the domain's entity that fills the `language` slot in the same turn
+PAGE_LANGUAGE_KEY = "lang"  # in a message's metadata: the page's language (the widget's data-lang), nb or en
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,9 @@ def read_message(text: str, ml_intent: str | None, ml_confidence: float, ml_cris
 
 
 def answer_language(text: str, risk: RiskAssessment) -> str | None:
-    """The language to answer in: the words' own, else that of the crisis patterns that matched them."""
-    return detect_language(text) or (risk.language if risk.risk is not Risk.NONE else None)
+    """The language to answer in: the one the doctor asks for ("på norsk", "in English"), else the words' own, else
+    that of the crisis patterns that matched them."""
+    return asked_for_language(text) or detect_language(text) or (risk.language if risk.risk is not Risk.NONE else None)
 
 
 def _intent(

@@ -23,6 +23,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from bot.core.inbound import MAX_MESSAGE_CHARS
+from bot.core.language import LANGUAGES as PAGE_LANGUAGES
 from bot.storage.events import delete_conversation, is_conversation_id
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ async def message(request: Request):
         return response.json({"error": "The message is empty."}, status=400)
     if len(text) > MAX_MESSAGE_CHARS:
         return response.json({"error": f"Please keep a message under {MAX_MESSAGE_CHARS} characters."}, status=413)
+    lang = body.get("lang")
+    if lang is not None and lang not in PAGE_LANGUAGES:
+        return response.json({"error": 'lang must be "nb" or "en" (the widget\'s data-lang).'}, status=400)
     for limiter, key in ((ctx.per_conversation, body["sender"]), (ctx.per_address, request.remote_addr or request.ip)):
         if not limiter.allow(key):
             return response.json(
@@ -117,7 +121,8 @@ async def message(request: Request):
             )
     try:
         async with ctx.rasa.post(
-            f"{ctx.settings.rasa_url}/webhooks/rest/webhook", json={"sender": body["sender"], "message": text}
+            f"{ctx.settings.rasa_url}/webhooks/rest/webhook",
+            json={"sender": body["sender"], "message": text, **({"metadata": {"lang": lang}} if lang else {})},
         ) as reply:
             if reply.status != 200:
                 raise aiohttp.ClientResponseError(reply.request_info, (), status=reply.status)

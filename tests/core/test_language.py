@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.language import detect_language, is_clearly
+from bot.core.language import asked_for_language, detect_language, is_clearly
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,41 @@ def test_clearly_one_language_even_when_the_scandinavian_ones_share_it(text, lan
 @pytest.mark.parametrize("text", ["nei", "fine", "heavy", "sykmeldt", "jeg er helt burnout og overwhelmed by it all"])
 def test_short_or_mixed_words_are_clearly_neither(text):
     assert not is_clearly(text, "nb") and not is_clearly(text, "en")
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("på norsk", "nb"),
+        ("Kan vi ta dette på norsk?", "nb"),
+        ("paa norsk takk", "nb"),
+        ("pa norsk", "nb"),
+        ("can we do this in Norwegian?", "nb"),
+        ("norsk", "nb"),
+        ("in English please", "en"),
+        ("Kan vi snakke engelsk?", "en"),
+        ("på engelsk", "en"),
+        ("English", "en"),
+        ("switch to english", "en"),
+        # not a request: the language named in passing, or both named
+        ("jeg er norsk lege i England", None),
+        ("my English is not so good", None),
+        ("Sorry, I don't speak Norwegian", None),  # the opposite of a request: the words (English) decide
+        ("jeg snakker ikke engelsk", None),
+        ("norsk eller engelsk, det er det samme", None),
+        ("jeg jobber på norsk sykehus", "nb"),  # read as asking: harmless, the words are Norwegian anyway
+        ("", None),
+    ],
+)
+def test_a_doctor_can_ask_for_the_other_language_in_words(text, asked):
+    assert asked_for_language(text) == asked
+
+
+def test_asking_in_words_wins_over_the_language_it_is_written_in():
+    from bot.core.crisis import assess_risk
+    from bot.core.safety import answer_language
+
+    text = "Could we please continue på norsk from here on"
+    assert answer_language(text, assess_risk(text)) == "nb"
+    text = "Kan vi fortsette in English, er det greit for deg?"
+    assert answer_language(text, assess_risk(text)) == "en"

@@ -31,6 +31,26 @@ def test_a_message_is_relayed_to_the_assistant(servers):
     assert "anonymous" in messages[0]["text"] and messages[0]["buttons"]
 
 
+def say(servers, sender, text, lang=None):
+    body = {"sender": sender, "message": text, **({"lang": lang} if lang else {})}
+    status, _, reply = request(servers, "/api/message", "POST", body, {"Content-Type": "application/json"})
+    assert status == 200, reply
+    return " ".join(m.get("text") or "" for m in json.loads(reply)["messages"])
+
+
+def test_the_widget_starts_the_conversation_in_its_language_and_the_doctors_words_then_decide(servers):
+    """data-lang="nb" on the host page: the silent "hello" that opens the widget is answered in Norwegian; a doctor
+    who then writes English is answered in English, and can ask for Norwegian back in so many words."""
+    sender = conversation_id()
+    assert "velkommen" in say(servers, sender, "hello", "nb")
+    assert "Shall we start" in say(servers, conversation_id(), "hello", "en")
+    assert "Shall we start" in say(servers, conversation_id(), "hello")
+    said = say(servers, sender, "Sorry, I don't speak Norwegian, what is this about?")
+    assert "Norwegian" not in said and any(word in said for word in ("self-assessment", "start", "doctors"))
+    assert "Hei" in say(servers, sender, "på norsk, takk") or servers.slots(sender)["language"] == "nb"
+    assert servers.slots(sender)["language"] == "nb"
+
+
 @pytest.mark.parametrize(
     "body,status,says",
     [
@@ -38,6 +58,7 @@ def test_a_message_is_relayed_to_the_assistant(servers):
         ({"sender": "short", "message": "hi"}, 400, "conversation id"),
         ({"sender": uuid.uuid4().hex, "message": "   "}, 400, "empty"),
         ({"sender": uuid.uuid4().hex, "message": "x" * 2001}, 413, "2000"),
+        ({"sender": uuid.uuid4().hex, "message": "hei", "lang": "sv"}, 400, "nb"),
         ({"sender": uuid.uuid4().hex, "message": 42}, 400, "empty"),
     ],
 )

@@ -146,9 +146,15 @@
       this.busy = false;
     }
 
-    get labels() {
+    // "nb" or "en": data-lang, else the page's own language. The conversation starts in it (sent with the first,
+    // silent greeting); from then on the doctor's own words decide.
+    get lang() {
       const lang = (this.getAttribute("lang") || options.lang || document.documentElement.lang || "en").slice(0, 2);
-      return LABELS[lang === "nb" || lang === "no" || lang === "nn" ? "nb" : "en"];
+      return lang === "nb" || lang === "no" || lang === "nn" ? "nb" : "en";
+    }
+
+    get labels() {
+      return LABELS[this.lang];
     }
 
     load() {
@@ -272,14 +278,14 @@
 
     // One message to the server. A dropped phone connection, a server restarting or a moment of overload is
     // tried again by itself (RETRY_DELAYS_MS); only then is the doctor asked to press "Try again".
-    async post(message) {
+    async post(message, lang) {
       for (let attempt = 0; ; attempt++) {
         let reply = null;
         try {
           reply = await fetch(SERVER + "/api/message", {
             method: "POST",
             headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({ sender: this.state.id, message }),
+            body: JSON.stringify(lang ? { sender: this.state.id, message, lang } : { sender: this.state.id, message }),
             credentials: "omit",
             referrerPolicy: "no-referrer",
           });
@@ -309,7 +315,7 @@
       if (!silent) { this.clearChoices(); this.render({ from: "me", text: shownAs || message }, true); }
       this.setTyping(true);
       try {
-        const reply = await this.post(message);
+        const reply = await this.post(message, silent ? this.lang : null);
         if (!reply.ok) {
           let said = "";
           try { said = (await reply.json()).error || ""; } catch (_) { /* not JSON: the general note */ }
