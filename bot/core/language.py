@@ -18,6 +18,27 @@ MIN_CONFIDENCE = 0.7
 MIN_LETTERS = 8  # and two words: "hei", "ok" or "nei" alone cannot tell (measured: "hei" read as English)
 MIN_WORDS = 2
 CLEARLY = 0.9  # is_clearly: the share of the words' probability one side must have
+_WORD = re.compile(r"[a-zæøå]+(?:'[a-z]+)?")
+_NB_LETTERS = re.compile("[æøå]")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Small words of one language and not the other (not "i", "me", "is", "men", "for", "er", "en", "so", "min":
+# both have them; measured on the crisis corpus, where "i" alone was in 1,288 Norwegian rows).
+_NB_WORDS = _words(
+    "jeg eg meg ikke ikkje og det dette har hadde å på pa paa mye mykje litt veldig hva kva hvordan korleis kanskje"
+    " også ogsa nå na bare berre noe noen nokon ingen ingenting sjøl selv kan hvis dersom fordi fikk får blir ble"
+    " vært vore sover jobber føler trenger vet veit tror synes skal vil ville kunne må mitt deg dere oss vi jobb"
+    " jobben hjemme ja nei takk"
+)
+_EN_WORDS = _words(
+    "i'm i've i'd i'll the and of my it it's was have has had not don't can't didn't doesn't isn't with that this"
+    " am you your what how yes but about because would could should been being they them their there work working"
+    " sleep sleeping feel feeling need think know really just"
+)
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +57,17 @@ def detect_language(text: str) -> str | None:
     code, confidence = _identifier().classify(text)
     if confidence < MIN_CONFIDENCE:
         return None
-    return NORWEGIAN if code in _SCANDINAVIAN else ENGLISH
+    found = NORWEGIAN if code in _SCANDINAVIAN else ENGLISH
+    # The identifier alone switched conversations on one sentence ("Yes, I'm getting treatment for depression" is
+    # Danish to it, 0.98): a language is only taken when the words agree, with
+    # other's: more of its own small words than of the other's. A message that cannot tell keeps the conversation's
+    # language.
+    words = _WORD.findall(text.lower())
+    own, other = (_NB_WORDS, _EN_WORDS) if found == NORWEGIAN else (_EN_WORDS, _NB_WORDS)
+    ours, theirs = sum(w in own for w in words), sum(w in other for w in words)
+    if found == NORWEGIAN and _NB_LETTERS.search(text.lower()):
+        ours += 1  # æ, ø or å: Norwegian's own letters
+    return found if ours > theirs else None
 
 
 def is_clearly(text: str, language: str) -> bool:

@@ -80,3 +80,18 @@ def test_asking_in_words_wins_over_the_language_it_is_written_in():
     assert answer_language(text, assess_risk(text)) == "nb"
     text = "Kan vi fortsette in English, er det greit for deg?"
     assert answer_language(text, assess_risk(text)) == "en"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        # The identifier alone called this Danish (0.98): one such answer turned an English conversation Norwegian.
+        ("Yes, I'm getting treatment for depression", None),
+        ("I've been sleeping badly for months", "en"),
+        ("Jeg sover dårlig og er sliten hele tiden", "nb"),
+        ("Eg søv dårleg og er sliten heile tida", "nb"),
+        ("jeg er helt burnout, heavy uke", "nb"),
+    ],
+)
+def test_a_language_is_taken_only_when_the_words_agree_with_the_identifier(text, language):
+    assert detect_language(text) == language
