@@ -5,8 +5,11 @@
 
 The held-out rows are never read here. Thresholds come from 5-fold cross-validation on the training rows:
 the ones that catch the most within a false-alarm budget on the hard negatives.
-Also trained on: the English NLU examples (data/nlu/), crisis_disclosure as disclosures and every other intent
-but risk_unclear as ordinary messages, so everyday answers stay quiet.
+Also trained on: the NLU examples (data/nlu/) from before issue 14, crisis_disclosure as disclosures and every other
+intent but risk_unclear as ordinary messages, so everyday answers stay quiet. Not (yet) the Norwegian examples of
+issue 14 (blocks marked `language: nb`): trained with them too, held-out recall rose in both languages but the English
+held-out false alarms rose from 0.073 to 0.077, over the floor of tests/core/test_crisis_corpus.py; whoever owns the
+crisis net decides.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from bot.core.crisis_model import (  # noqa: E402
 from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
 NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
+NOT_READ = "nb"  # the NLU blocks of issue 14 (see the docstring)
 C = 16.0
 # How many false alarms the classifier may ADD to those of the patterns alone, cross-validated, in every language:
 # crisis help at once on the hard negatives (idioms, someone else's suicide, clinical talk, films, denials) ...
@@ -61,7 +65,7 @@ def nlu_rows() -> list[dict]:
     for path in NLU_FILES:
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             intent = block.get("intent")
-            if not intent or intent == "risk_unclear":
+            if not intent or intent == "risk_unclear" or (block.get("metadata") or {}).get("language") == NOT_READ:
                 continue
             for line in block["examples"].splitlines():
                 text = line.strip().removeprefix("- ").strip()
