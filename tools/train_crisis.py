@@ -5,11 +5,11 @@
 
 The held-out rows are never read here. Thresholds come from 5-fold cross-validation on the training rows:
 the ones that catch the most within a false-alarm budget on the hard negatives.
-Also trained on: the NLU examples (data/nlu/) from before issue 14, crisis_disclosure as disclosures and every other
-intent but risk_unclear as ordinary messages, so everyday answers stay quiet. Not (yet) the Norwegian examples of
-issue 14 (blocks marked `language: nb`): trained with them too, held-out recall rose in both languages but the English
-held-out false alarms rose from 0.073 to 0.077, over the floor of tests/core/test_crisis_corpus.py; whoever owns the
-crisis net decides.
+Also trained on: the NLU examples (data/nlu/), crisis_disclosure as disclosures and every other intent but
+risk_unclear as ordinary messages, so everyday answers stay quiet; not the blocks marked `crisis_model: false`, the
+examples added with issue 14 (the Norwegian ones and three English ones). Trained with those too, held-out recall rose
+in both languages (at once: en 0.705 to 0.730, nb 0.793 to 0.807) but the English held-out false alarms rose from 0.073
+to 0.077, over the floor of tests/core/test_crisis_corpus.py: whoever owns the crisis net decides.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from bot.core.crisis_model import (  # noqa: E402
 from tools.crisis_corpus import LANGUAGES, corpus_rows  # noqa: E402
 
 NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
-NOT_READ = "nb"  # the NLU blocks of issue 14 (see the docstring)
 C = 16.0
 # How many false alarms the classifier may ADD to those of the patterns alone, cross-validated, in every language:
 # crisis help at once on the hard negatives (idioms, someone else's suicide, clinical talk, films, denials) ...
@@ -65,7 +64,7 @@ def nlu_rows() -> list[dict]:
     for path in NLU_FILES:
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             intent = block.get("intent")
-            if not intent or intent == "risk_unclear" or (block.get("metadata") or {}).get("language") == NOT_READ:
+            if not intent or intent == "risk_unclear" or (block.get("metadata") or {}).get("crisis_model") is False:
                 continue
             for line in block["examples"].splitlines():
                 text = line.strip().removeprefix("- ").strip()
