@@ -1,5 +1,5 @@
 """Commands a doctor can give at any time. The ML classifier suggests them; these patterns confirm them,
-so an answer like "I can't stop crying" is never taken for "stop"."""
+so an answer like "I can't stop crying" ("klarer ikke slutte å gråte") is never taken for "stop"."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from bot.core.answers import normalise
+from bot.core.textnorm import normalise_for_crisis
 
 _COMMANDS: dict[str, re.Pattern] = {
     "stop": re.compile(
@@ -32,7 +33,8 @@ _COMMANDS: dict[str, re.Pattern] = {
     "withdraw_summary": re.compile(
         r"\b(withdraw|delete|remove|take back|cancel|revoke|retract|undo|erase)\b.{0,40}"
         r"\b(summary|summaries|intake|consent|code)\b|"
-        r"\b(withdraw|delete|remove|revoke|cancel)\b(\s+(code|summary))?\s+"
+        r"\b(withdraw|delete|remove|revoke|cancel|slett|slette|fjern|fjerne|trekk tilbake|trekke tilbake)\b"
+        r"(\s+(code|summary|koden?|oppsummering(en|a)?))?\s+"
         r"(?=[a-z -]{0,8}\d)[a-z0-9]{4}[ -]?[a-z0-9]{4}\b|"
         r"\bchanged my mind about (the |my )?(summary|sharing)\b|\bdon'?t want to share (the|my) summary\b"
     ),
@@ -44,11 +46,61 @@ _COMMANDS: dict[str, re.Pattern] = {
     ),
 }
 
+# Norwegian, on the folded reading of bot/core/textnorm.py (as bot/core/lexicon/crisis_nb.yml): æ/ø/å and aa/ae/oe
+# folded (spørsmål and spoersmaal are "sporsmal", noen is "non"), Nynorsk and dialect words mapped to Bokmål
+# (eg → jeg, ikkje → ikke, kvifor → hvorfor, nokon → non). A code is read on the plain text (above): folding would
+# change one.
+_NB_LEAD = r"^((ok|okei|ja|nei|men|bare|please|var sa snill)\W+)*"
+_COMMANDS_NB: dict[str, re.Pattern] = {
+    "stop": re.compile(
+        _NB_LEAD + r"(stopp+|avslutt|avbryt|slutt|nok( na)?,? stopp|(jeg )?(vil|vil gjerne|ma) (stoppe|avslutte)|"
+        r"(kan|skal) vi (stoppe|slutte|avslutte)|la oss (stoppe|slutte|avslutte)|vi (stopper|slutter|avslutter)|"
+        r"(stopp+|avslutt|avbryt) (dette|testen|samtalen|chatten|sporsmalene|kartlegging(en|a)|egenvurdering(en|a))|"
+        r"(jeg )?(vil|gidder) ikke (fortsette|halde fram|holde fram)( med dette)?|ikke flere sporsmal|"
+        r"(na )?(orker|gidder) jeg ikke flere sporsmal|det (far holde|holder))( na| no| her)?\W*$"
+    ),
+    "restart": re.compile(
+        _NB_LEAD + r"((restart|reset)\W+)?((jeg |vi )?(vil|vil gjerne|kan|skal|ma) (vi |jeg )?|la oss )?"
+        r"(start|starte|begynn|begynne|byrj|byrje|ta det|ta alt)( helt)? (pa nytt|forfra|fra starten|fra begynnelsen|"
+        r"om igjen)( igjen)?\W*$|" + _NB_LEAD + r"(nullstill\w*)\W*$"
+    ),
+    "skip": re.compile(
+        _NB_LEAD + r"((kan vi |kan jeg |jeg vil |vil |la oss )?(hopp|hoppe) (over|ovr)( det| dette| den| denne)?"
+        r"( sporsmalet| her)?( takk)?|neste( sporsmal)?|(kan vi )?ta neste( sporsmal)?|ga videre|skip den|pass|"
+        r"(jeg )?star over( denne| den| det)?( gangen)?|dropp (det|dette|den|denne)( sporsmalet)?|"
+        r"(jeg )?(vil|vil helst|vil egentlig) ikke (svare|si)( pa)?( det| dette| den)?|"
+        r"(det|dette|den) vil jeg (helst )?ikke (svare pa|si noe om|snakke om))\W*$"
+    ),
+    "request_handoff": re.compile(
+        r"\b(snakke|prate|chatte)( litt)? med (et|ett|eit|en|ein) (ekte |levende |virkelig )?(menneske|person)\b|"
+        r"\b(snakke|prate|chatte)( litt)? med non (na|no|i dag|i kveld|i natt|med en gang|snart|pa telefon|ekte)\b|"
+        r"^((jeg )?(vil|vil gjerne|trenger a|ma|onsker a)|kan jeg( fa)?)( fa)? (snakke|prate|chatte) med non\W*$|"
+        r"\b(ring|ringe|kontakt|kontakte) meg\b|\bsett meg (i kontakt|over)\b|\b(fa|gi) meg over til\b|"
+        r"\bstottekolleg\w*|\bradgiver\w*"
+    ),
+    "withdraw_summary": re.compile(
+        r"\b(trekk|trekke|trekkje|slett|slette|fjern|fjerne|annuller\w*|ta tilbake|angre\w*|angra)\b.{0,40}"
+        r"\b(oppsum\w*|sammendrag\w*|samtykke\w*|koden)\b|\bombestemt meg\b.{0,30}\b(oppsum\w*|sammendrag\w*)|"
+        r"\bikke (a )?dele (oppsum\w*|sammendrag\w*)"
+    ),
+    "ask_why": re.compile(
+        _NB_LEAD + r"(hvorfor|why)( det| da)?\W*$|\b(hvorfor|why) (spor|vil|trenger|ma|skal) (du|dere)\b|"
+        r"\bhvorfor (ma|skal) jeg (svare|si|fortelle)\b|"
+        r"\bhvorfor er (det|dette) (sporsmalet )?(relevant|viktig|nodvendig)\b|\bhvordan er (det|dette) relevant\b|"
+        r"\bhva (skal|trenger|vil) (du|dere) (med|a vite) (det|dette|svaret)\b|"
+        r"\bhva har (det|dette) (med saken|med meg|med noe) a gjore\b|\bhva er (dette|det) sporsmalet (for|til)\b|"
+        r"\bhva brukes (svaret|dette|det) til\b"
+    ),
+}
+
 
 def confirms_command(intent: str, text: str) -> bool:
     """True when `text` really is the command `intent` names (or `intent` is not a command at all)."""
     pattern = _COMMANDS.get(intent)
-    return pattern is None or bool(pattern.search(normalise(text)))
+    if pattern is None or pattern.search(normalise(text)):
+        return True
+    norwegian = _COMMANDS_NB.get(intent)
+    return bool(norwegian and norwegian.search(normalise_for_crisis(text).folded))
 
 
 COMMAND_INTENTS = frozenset(_COMMANDS)

@@ -78,6 +78,59 @@ def test_commands_are_confirmed_by_their_words(intent, text, expected):
 
 
 @pytest.mark.parametrize(
+    "intent,text,expected",
+    [
+        # Bokmål, Nynorsk, dialect, without æøå, typos
+        ("stop", "stopp", True),
+        ("stop", "Stopp her", True),
+        ("stop", "avslutt samtalen", True),
+        ("stop", "eg vil ikkje halde fram", True),
+        ("stop", "nå orker jeg ikke flere spørsmål", True),
+        ("stop", "ok, det får holde", True),
+        ("stop", "klarer ikke slutte å gråte", False),
+        ("stop", "jeg vil slutte i jobben", False),
+        ("stop", "jeg vil slutte", False),  # often: quit the job
+        ("stop", "jeg orker ikke mer", False),  # for the crisis net, not a command
+        ("stop", "alt har stoppet opp", False),
+        ("restart", "begynn på nytt", True),
+        ("restart", "kan vi starte pa nytt?", True),
+        ("restart", "byrje på nytt", True),
+        ("restart", "nullstill", True),
+        ("restart", "jeg vil starte på nytt i en annen jobb", False),
+        ("skip", "hopp over", True),
+        ("skip", "kan vi hoppe over det?", True),
+        ("skip", "neste spoersmaal", True),
+        ("skip", "det vil eg ikkje svare på", True),
+        ("skip", "jeg hopper over lunsj hver dag", False),
+        ("skip", "neste uke skal jeg på kurs", False),
+        ("ask_why", "hvorfor spør du om det?", True),
+        ("ask_why", "kvifor spør du om det", True),
+        ("ask_why", "hvorfor spor dere om sovn", True),
+        ("ask_why", "men hvorfor?", True),
+        ("ask_why", "hva har det med saken å gjøre?", True),
+        ("ask_why", "skjønner ikke hvorfor jeg er så sliten", False),
+        ("ask_why", "nei, men skjønner hvorfor dere spør", False),
+        ("request_handoff", "jeg vil snakke med et menneske", True),
+        ("request_handoff", "eg vil snakke med nokon", True),
+        ("request_handoff", "vil snakke med noen pa telefon", True),
+        ("request_handoff", "kan noen ringe meg?", True),
+        ("request_handoff", "kan en stottekollega kontakte meg", True),
+        ("request_handoff", "noen å snakke med", False),
+        ("request_handoff", "jeg vil snakke med noen om hvordan jeg kan sette grenser", False),
+        ("request_handoff", "mamma ringer meg midt i konsultasjoner", False),
+        ("request_handoff", "snakker jeg med et menneske?", False),
+        ("withdraw_summary", "trekk tilbake oppsummeringen min", True),
+        ("withdraw_summary", "eg vil trekkje tilbake samtykket", True),
+        ("withdraw_summary", "slett AEAA4MTK", True),  # read on the plain text: folding would change the code
+        ("withdraw_summary", "jeg vil ikke dele oppsummeringen likevel", True),
+        ("withdraw_summary", "jeg sletter e-poster hele kvelden", False),
+    ],
+)
+def test_norwegian_commands_are_confirmed_by_their_words(intent, text, expected):
+    assert confirms_command(intent, text) is expected
+
+
+@pytest.mark.parametrize(
     "text",
     ["I want to understand why I feel like this", "I don't know why I'm so tired", "why me"],
 )
