@@ -24,6 +24,7 @@ from sanic.request import Request
 
 from bot.core.inbound import MAX_MESSAGE_CHARS
 from bot.core.language import LANGUAGES as PAGE_LANGUAGES
+from bot.core.language import detect_language
 from bot.storage.events import delete_conversation, is_conversation_id
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def read_files() -> dict[str, tuple[bytes, str]]:
 
 
 def _bot_messages(replies: list) -> list[dict]:
-    """Only what the widget shows: text and buttons (title, payload), as plain strings."""
+    """Only what the widget shows: text and buttons (title, payload), as plain strings, and the text's language."""
     shown = []
     for reply in replies if isinstance(replies, list) else []:
         text = reply.get("text") if isinstance(reply, dict) else None
@@ -58,7 +59,8 @@ def _bot_messages(replies: list) -> list[dict]:
             if isinstance(b, dict)
         ]
         if text or buttons:
-            shown.append({"text": str(text or ""), "buttons": buttons})
+            # The reply's language, for the widget to mark it (a screen reader then reads it with the right voice).
+            shown.append({"text": str(text or ""), "buttons": buttons, "lang": detect_language(str(text or ""))})
     return shown
 
 

@@ -228,3 +228,52 @@ def test_security_headers_and_no_cookies(page, servers):
     assert "set-cookie" not in headers
     wait_for_bot(page, "Shall we start")
     assert page.context.cookies() == []
+
+
+NB_ANSWERS = {
+    "Først om jobben": ("button", "Jobber som vanlig"),
+    "Hvordan er belastningen": ("type", "70 timers uker og dekker for kolleger, altfor mye"),
+    "Hvordan har du sovet": ("button", "Dårlig"),
+    "faresignaler": ("type", "klarer ikke konsentrere meg og kvalm før jobb"),
+    "alvorlig konflikt": ("button", "Nei"),
+    "Hvordan klarer du deg": ("button", "Jeg mestrer det ikke"),
+    "sykmelding, eller tenkt": ("button", "Trenger det, men kvier meg"),
+    "diagnose": ("button", "Nei"),
+    "Hva ville hjulpet": ("button", "Verktøy og neste steg"),
+    "Et siste spørsmål": ("button", "Nei"),
+}
+
+
+def test_the_norwegian_widget_on_a_norwegian_host_page_reaches_a_norwegian_result(page, servers):
+    """data-lang="nb": the whole conversation in Norwegian, marked lang="nb" for screen readers, axe-core clean."""
+
+    def norwegian_host(route):
+        html = route.fetch().text().replace('data-lang="en"', 'data-lang="nb"')
+        route.fulfill(body=html, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    page.route("**/example-host.html", norwegian_host)
+    page.goto(servers.web_url + "/example-host.html")
+    launcher = page.get_by_role("button", name=re.compile("Snakk om hvordan du har det"))
+    assert launcher.get_attribute("lang") == "nb"
+    launcher.click()
+    wait_for_bot(page, "velkommen")
+    assert page.locator(f"{CHAT} section.panel").get_attribute("lang") == "nb"
+    page.locator(f"{CHAT} .choices button", has_text="Ja, la oss begynne").click()
+    for question, (kind, value) in NB_ANSWERS.items():
+        wait_for_bot(page, question)
+        if kind == "button":
+            page.locator(f"{CHAT} .choices button", has_text=value).first.click()
+        else:
+            page.get_by_label("Din melding").fill(value)
+            page.get_by_role("button", name="Send").click()
+    wait_for_bot(page, "Slik tar du kontakt")
+    texts = "\n".join(bot_texts(page))
+    assert "Redd for ikke å mestre lenger" in texts and "ikke en diagnose" in texts
+    assert "Villa Sana" in texts and "støttekollega" in texts.lower()
+    assert "How to reach them" not in texts and "Thank you" not in texts
+    langs = page.locator(f"{CHAT} .msg.bot").evaluate_all("nodes => nodes.map(n => n.getAttribute('lang'))")
+    assert "en" not in langs and langs.count("nb") >= len(langs) // 2, langs
+    assert axe_violations(page) == [], "at the Norwegian result"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "host-nb-result.png"))
+    assert page.errors == []

@@ -183,7 +183,9 @@
       if (options.position === "left") this.setAttribute("position", "left");
       const page = this.getAttribute("mode") === "page";
 
-      this.panel = el("section", { class: "panel", "aria-label": L.title });
+      // The widget's own language on its text, so a screen reader on a host page in another language reads it
+      // with the right voice; a reply in the other language carries its own (render).
+      this.panel = el("section", { class: "panel", "aria-label": L.title, lang: this.lang });
       const header = el("header");
       header.append(el(page ? "h1" : "h2", {}, L.title));
       this.exitButton = el("button", { type: "button", class: "exit", title: L.exitHint }, L.exit);
@@ -219,7 +221,7 @@
       this.panel.append(header, banner, this.log, this.typing, form, tools);
       this.shadowRoot.append(this.panel);
       if (!page) {
-        this.launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false" }, L.open);
+        this.launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false", lang: this.lang }, L.open);
         this.launcher.addEventListener("click", () => this.toggle(this.panel.hidden));
         this.shadowRoot.append(this.launcher);
         this.panel.hidden = !this.state.id;
@@ -246,6 +248,7 @@
         this.log.append(el("p", { class: "msg note" }, item.text));
       } else {
         const bubble = el("p", { class: "msg " + (item.from === "me" ? "me" : "bot") });
+        if (item.lang === "nb" || item.lang === "en") bubble.setAttribute("lang", item.lang);
         bubble.append(el("span", { class: "sr" }, (item.from === "me" ? L.you : L.bot) + ": "));
         bubble.append(document.createTextNode(item.text || ""));
         this.log.append(bubble);
@@ -327,7 +330,7 @@
         if (fromInput) this.input.value = "";
         let buttons = [];
         for (const m of data.messages || []) {
-          if (m.text) this.render({ from: "bot", text: m.text }, true);
+          if (m.text) this.render({ from: "bot", text: m.text, lang: m.lang }, true);
           if (m.buttons && m.buttons.length) buttons = m.buttons;
         }
         this.showChoices(buttons);
