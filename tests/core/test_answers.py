@@ -133,6 +133,14 @@ CASES = [
     ("self_harm", "No, I've never thought about harming myself", False, "a denial"),
     ("self_harm", "yes", True, "yes"),
     ("self_harm", "sometimes, yes", True, "sometimes"),
+    # "I have", "I do" open a yes only when no negation follows: these were read as a yes, and got crisis help.
+    ("self_harm", "I have never thought about it", False, "I have never"),
+    ("self_harm", "I do not", False, "I do not"),
+    ("self_harm", "I have not", False, "I have not"),
+    ("self_harm", "I have never wanted to hurt myself", False, "never wanted to"),
+    ("self_harm", "I have, yes", True, "I have"),
+    ("self_harm", "I did once, years ago", True, "I did once"),
+    ("self_harm", "I have not been well, and yes I have thought about it", True, "a yes after a not"),
 ]
 
 
