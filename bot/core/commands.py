@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.core.answers import normalise
-from bot.core.textnorm import normalise_for_crisis
+from bot.core.textnorm import normalise, normalise_for_crisis
 
 _COMMANDS: dict[str, re.Pattern] = {
     "stop": re.compile(

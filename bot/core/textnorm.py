@@ -33,10 +33,28 @@ from rapidfuzz.distance import OSA
 FORMS_FILE = Path(__file__).parent / "lexicon" / "normalisation.yml"
 _TOKEN = re.compile(r"[\w']+", re.UNICODE)
 _LANGS = ("en", "nb", "nn")
-_FOLD_CHARS = str.maketrans({"æ": "a", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u"})
+_FOLD_CHARS_FROM = {"æ": "a", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u"}
+_FOLD_CHARS = str.maketrans(_FOLD_CHARS_FROM)
 _FOLD_PAIRS = re.compile(r"aa|ae|oe")
 _PAIR_TO = {"aa": "a", "ae": "a", "oe": "o"}
 _UNFOLD = {"a": "aåæ", "o": "oø"}
+
+
+# What the folded reading never holds (fold() maps them away): a pattern for it that has one can never match.
+_NOT_FOLDED = re.compile(r"\w*(?:[" + "".join(_FOLD_CHARS_FROM) + r"]|" + "|".join(_PAIR_TO) + r")\w*")
+_ESCAPE = re.compile(r"\\.")
+
+
+def is_lower_case(pattern: str) -> bool:
+    """Whether a lexicon pattern is written in lower case, as both readings are (escapes like \\W aside): lexicons are
+    compiled without IGNORECASE, which made Python's regex engine skip an alternative on its first letter."""
+    bare = _ESCAPE.sub(" ", pattern)
+    return bare == bare.lower()
+
+
+def not_in_folded_reading(pattern: str) -> list[str]:
+    """The words of a pattern that the folded reading can never contain ("noen" reads "non", "være" "vare")."""
+    return sorted(set(_NOT_FOLDED.findall(_ESCAPE.sub(" ", pattern))))
 
 
 def normalise(text: str) -> str:
