@@ -97,9 +97,12 @@ unit: $(VENV)/.installed $(MODEL) ## every pytest test but e2e/ and cluster/ (ne
 validate: $(VENV)/.installed ## rasa data validate
 	PYTHONPATH=. $(BIN)/rasa data validate --fail-on-warnings --quiet
 
-core-test: $(MODEL) ## rasa test core on tests/test_stories.yml
+# One run a file (rasa test core takes one): the English stories, then the Norwegian ones; either fails the target.
+core-test: $(MODEL) ## rasa test core on tests/test_stories.yml and tests/test_stories_nb.yml
 	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m components.rasa_server test core --stories tests/test_stories.yml --model $(MODEL) \
 	  --fail-on-prediction-errors --out var/test-results --quiet
+	PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m components.rasa_server test core --stories tests/test_stories_nb.yml --model $(MODEL) \
+	  --fail-on-prediction-errors --out var/test-results-nb --quiet
 
 # The browser tests drive Debian's chromium (installed here when missing) and inject axe-core from npm.
 AXE_VERSION := 4.11.0
