@@ -21,7 +21,7 @@ CHECK_TESTS := tests/core tests/test_layers.py tests/test_settings.py tests/test
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help check format crisis-model crisis-eval crisis-bench audit audit-check cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench lock clean migrate counsellor secret-key
+.PHONY: help check format crisis-model crisis-eval crisis-bench language-eval audit audit-check cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench lock clean migrate counsellor secret-key
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -164,6 +164,11 @@ crisis-eval: $(VENV)/.installed ## the crisis check's recall and false alarms (d
 # The crisis check's time per message (p50/p95), on the corpus and the dev personas' words.
 crisis-bench: $(VENV)/.installed ## the crisis check's time per message
 	$(PY) bench/crisis_bench.py
+
+# The language identifier (bot/core/language.py) on the repository's labelled messages, by length and language: right,
+# wrong and "cannot tell", time per message, memory; lingua-language-detector too when importable (docs/language.md).
+language-eval: $(VENV)/.installed ## how well and how fast the language of a message is told (docs/language.md)
+	$(PY) tools/language_eval.py
 
 # requirements.txt (what runs, from requirements.in) and requirements-dev.txt (the test and development tools, from
 # requirements-dev.in), pinned at the versions in the venv (tools/lock.py).

@@ -50,24 +50,34 @@ def _identifier():
     return identifier
 
 
+def too_short(text: str) -> bool:
+    """Too few letters or words to tell a language by ("ok", "nei", "hei")."""
+    return sum(ch.isalpha() for ch in text or "") < MIN_LETTERS or len((text or "").split()) < MIN_WORDS
+
+
+def words_agree(text: str, found: str) -> bool:
+    """Whether the message's small words agree with the identifier's `found` ("nb" or "en"): more of its own
+    small words (and æ, ø, å for Norwegian) than of the other's."""
+    words = _WORD.findall(text.lower())
+    own, other = (_NB_WORDS, _EN_WORDS) if found == NORWEGIAN else (_EN_WORDS, _NB_WORDS)
+    ours, theirs = sum(w in own for w in words), sum(w in other for w in words)
+    if found == NORWEGIAN and _NB_LETTERS.search(text.lower()):
+        ours += 1  # æ, ø or å: Norwegian's own letters
+    return ours > theirs
+
+
 def detect_language(text: str) -> str | None:
     """The language of one message, when it is clear enough to answer in."""
-    if sum(ch.isalpha() for ch in text or "") < MIN_LETTERS or len((text or "").split()) < MIN_WORDS:
+    if too_short(text):
         return None
     code, confidence = _identifier().classify(text)
     if confidence < MIN_CONFIDENCE:
         return None
     found = NORWEGIAN if code in _SCANDINAVIAN else ENGLISH
     # The identifier alone switched conversations on one sentence ("Yes, I'm getting treatment for depression" is
-    # Danish to it, 0.98): a language is only taken when the words agree, with
-    # other's: more of its own small words than of the other's. A message that cannot tell keeps the conversation's
-    # language.
-    words = _WORD.findall(text.lower())
-    own, other = (_NB_WORDS, _EN_WORDS) if found == NORWEGIAN else (_EN_WORDS, _NB_WORDS)
-    ours, theirs = sum(w in own for w in words), sum(w in other for w in words)
-    if found == NORWEGIAN and _NB_LETTERS.search(text.lower()):
-        ours += 1  # æ, ø or å: Norwegian's own letters
-    return found if ours > theirs else None
+    # Danish to it, 0.98): a language is only taken when the words agree. A message that cannot tell keeps the
+    # conversation's language. Measured on short messages: docs/language.md (tools/language_eval.py).
+    return found if words_agree(text, found) else None
 
 
 def is_clearly(text: str, language: str) -> bool:
