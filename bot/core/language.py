@@ -95,14 +95,21 @@ def is_clearly(text: str, language: str) -> bool:
 
 # A doctor asks for the other language in words ("på norsk", "in English", "kan vi snakke engelsk?"): that decides,
 # whatever language the asking is written in. Read on the lower-cased words; æøå or its stand-ins.
+# What may follow the language's name in a request: the end, punctuation, or a word like "takk", "from now on"
+# ("jeg jobber på norsk sykehus" names a hospital, not a wish).
+_END = r"(?=\s*[,.!?)]|\s*$|\s+(takk|please|fra|heller|i ?stedet|istedenfor|igjen|da|n[åa]|videre|resten|from|instead|now|again|thanks?|for)\b)"
 _ASKED = {
     NORWEGIAN: re.compile(
-        r"\b(p[åa]a?|paa) (norsk|bokm[åa]a?l|nynorsk)\b|\bsnakke (norsk|bokm[åa]l)\b|\bnorsk,? (takk|please)\b"
-        r"|\b(in|switch to) norwegian\b|\bnorwegian,? please\b|^\s*norsk\W*$"
+        r"\b(p[åa]a?|paa) (norsk|bokm[åa]a?l|nynorsk)" + _END + r"|\bsnakke?r? (du )?(norsk|bokm[åa]l)\b"
+        r"|\bnorsk,? (takk|please)\b|\b(in|switch to) norwegian"
+        + _END
+        + r"|\b(do|can|could) (you|we) speak norwegian\b"
+        r"|\bnorwegian,? please\b|^\s*(norsk|norwegian)\W*$"
     ),
     ENGLISH: re.compile(
-        r"\b(p[åa]a?|paa) engelsk\b|\bsnakke engelsk\b|\bengelsk,? (takk|please)\b"
-        r"|\b(in|switch to) english\b|\benglish,? please\b|^\s*english\W*$"
+        r"\b(p[åa]a?|paa) engelsk" + _END + r"|\bsnakke?r? (du )?engelsk\b|\bengelsk,? (takk|please)\b"
+        r"|\b(in|switch to) english" + _END + r"|\b(do|can|could) (you|we) speak english\b"
+        r"|\benglish,? please\b|^\s*(english|engelsk)\W*$"
     ),
 }
 
@@ -112,3 +119,15 @@ def asked_for_language(text: str) -> str | None:
     words = (text or "").lower()
     asked = [language for language, pattern in _ASKED.items() if pattern.search(words)]
     return asked[0] if len(asked) == 1 else None
+
+
+# A message that is a request to change language and little else ("kan vi ta det på norsk?", "English please"):
+# the dialogue says it switched and asks its question again, instead of reading the words as an answer.
+LANGUAGE_REQUEST_MAX_WORDS = 12
+
+
+def language_request(text: str) -> str | None:
+    """The language asked for when the message is such a request, else None."""
+    if len((text or "").split()) > LANGUAGE_REQUEST_MAX_WORDS:
+        return None
+    return asked_for_language(text)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.crisis import Risk, RiskAssessment, assess_risk
-from bot.core.language import asked_for_language, detect_language
+from bot.core.language import asked_for_language, detect_language, language_request
 
 CRISIS = "crisis_disclosure"
 UNCLEAR = "risk_unclear"
+SWITCH_LANGUAGE = "switch_language"
 # Keys of the parse data components/safety_net.py writes and actions/custom_forms.py reads: the Rasa server's
 # reading of each message travels with it, so the action server need not read the words again.
 CRISIS_RISK_KEY = "crisis_risk"
@@ -35,6 +36,8 @@ def read_message(text: str, ml_intent: str | None, ml_confidence: float, ml_cris
     """
     risk = assess_risk(text)
     intent = _intent(risk, ml_intent, ml_confidence, ml_crisis_confidence)
+    if risk.risk is Risk.NONE and intent not in (CRISIS, UNCLEAR) and language_request(text):
+        intent = SWITCH_LANGUAGE  # "på norsk, takk": a request, not an answer or a no
     return Reading(intent, answer_language(text, risk), risk.risk.value)
 
 

@@ -64,7 +64,12 @@ def test_short_or_mixed_words_are_clearly_neither(text):
         ("Sorry, I don't speak Norwegian", None),  # the opposite of a request: the words (English) decide
         ("jeg snakker ikke engelsk", None),
         ("norsk eller engelsk, det er det samme", None),
-        ("jeg jobber på norsk sykehus", "nb"),  # read as asking: harmless, the words are Norwegian anyway
+        ("jeg jobber på norsk sykehus", None),  # a hospital, not a wish
+        ("I trained in English hospitals", None),
+        ("snakker du norsk?", "nb"),
+        ("do you speak English?", "en"),
+        ("kan vi ta resten på norsk, takk", "nb"),
+        ("in English from now on", "en"),
         ("", None),
     ],
 )
@@ -95,3 +100,36 @@ def test_asking_in_words_wins_over_the_language_it_is_written_in():
 )
 def test_a_language_is_taken_only_when_the_words_agree_with_the_identifier(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text, asked_for",
+    [
+        ("kan vi ta det på norsk?", "nb"),
+        ("in English please", "en"),
+        ("Sorry, could we do the rest of this in English instead?", "en"),
+        # an answer that names a language in passing, or a long message: read as what it says
+        ("jeg jobber fullt på et norsk sykehus", None),
+        ("Jeg jobber fullt, går i vaktturnus, har det travelt og vil helst ta det på norsk", None),
+        ("", None),
+    ],
+)
+def test_a_short_request_for_the_other_language_is_a_request(text, asked_for):
+    from bot.core.language import language_request
+
+    assert language_request(text) == asked_for
+
+
+@pytest.mark.parametrize("text", ["kan vi ta det på norsk?", "in English please", "snakker du norsk?"])
+def test_a_language_request_is_its_own_intent_whatever_the_classifier_guessed(text):
+    from bot.core.safety import SWITCH_LANGUAGE, read_message
+
+    for guess in ("deny", "inform", "greet", None):
+        assert read_message(text, guess, 0.9, 0.85).intent == SWITCH_LANGUAGE
+
+
+def test_a_crisis_that_also_asks_for_norwegian_is_a_crisis():
+    from bot.core.safety import CRISIS, read_message
+
+    reading = read_message("jeg vil ta livet mitt, på norsk takk", "inform", 0.5, 0.85)
+    assert reading.intent == CRISIS and reading.language == "nb"

@@ -129,6 +129,27 @@ def test_why_skip_and_stop_work_inside_the_form(servers):
     assert "stop here" in reply and servers.slots(sender)["requested_slot"] is None
 
 
+def test_asking_for_the_other_language_switches_and_asks_the_same_question_again(servers):
+    """Inside the form: not an answer it could not read, and no try used up; outside: the greeting again, in the
+    language asked for, and its yes starts the self-assessment."""
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "start")
+    servers.say(sender, "I work full time in a hospital")
+    reply = text_of(servers.say(sender, "kan vi ta det på norsk?"))
+    slots = servers.slots(sender)
+    assert "på norsk" in reply and "belastningen din" in reply, reply
+    assert slots["language"] == "nb" and slots["requested_slot"] == "workload" and not slots["unreadable_answers"]
+    reply = text_of(servers.say(sender, "in English please"))
+    assert "English" in reply and "workload" in reply.lower() and servers.slots(sender)["language"] == "en", reply
+
+    sender = f"e2e-{uuid.uuid4().hex}"
+    assert "velkommen" in text_of(servers.say(sender, "Hei, jeg er lege og er helt utbrent"))
+    reply = text_of(servers.say(sender, "English please"))
+    assert "Shall we start" in reply and "Thank you for telling me" not in reply, reply
+    servers.say(sender, "yes")
+    assert servers.slots(sender)["requested_slot"] == "work_status"
+
+
 def test_the_crisis_reply_comes_even_when_the_action_server_is_down(servers):
     in_form = f"e2e-{uuid.uuid4().hex}"
     servers.say(in_form, "start")
