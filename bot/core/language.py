@@ -97,7 +97,10 @@ def is_clearly(text: str, language: str) -> bool:
 # whatever language the asking is written in. Read on the lower-cased words; æøå or its stand-ins.
 # What may follow the language's name in a request: the end, punctuation, or a word like "takk", "from now on"
 # ("jeg jobber på norsk sykehus" names a hospital, not a wish).
-_END = r"(?=\s*[,.!?)]|\s*$|\s+(takk|please|fra|heller|i ?stedet|istedenfor|igjen|da|n[åa]|videre|resten|from|instead|now|again|thanks?|for)\b)"
+_END = (
+    r"(?=\s*[,.!?)]|\s*$|\s+(takk|please|fra|heller|i ?stedet|istedenfor|igjen|da|n[åa]|videre|resten"
+    r"|from|instead|now|again|thanks?|for)\b)"
+)
 _ASKED = {
     NORWEGIAN: re.compile(
         r"\b(p[åa]a?|paa) (norsk|bokm[åa]a?l|nynorsk)" + _END + r"|\bsnakke?r? (du )?(norsk|bokm[åa]l)\b"
