@@ -6,12 +6,11 @@ import re
 
 import pytest
 
-from bot.core.content import content_from
 from bot.core.summary import summarise
-from bot.settings import ROOT
 from bot.storage.records import Storage
 from tests.e2e.test_counsellor import PASSWORD, make_account
 from tests.e2e.test_web import CHAT, SHOTS, axe_violations, bot_texts, wait_for_bot
+from tests.web.test_languages import CONTENT_EN, SLOTS
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -75,19 +74,8 @@ def test_the_norwegian_page_and_its_switch_take_the_conversation_along(norwegian
 
 
 def test_the_norwegian_counsellor_view_and_withdrawal_form_are_axe_clean(norwegian, servers):
-    content = content_from(str(ROOT / "bot" / "core" / "content" / "no.yml"))
-    slots = {
-        "work_status": "working",
-        "workload": "unreasonable",
-        "sleep": "poor",
-        "warning_signs": ["exhaustion", "concentration"],
-        "coping": "not_coping",
-        "sick_leave": "dilemma",
-        "expectation": "tools",
-        "self_harm": False,
-    }
     store = Storage(servers.settings.database_url)
-    intake = store.record_intake(summarise(slots, content))
+    intake = store.record_intake(summarise(SLOTS, CONTENT_EN))
     store.engine.dispose()
     make_account(servers, "ingrid")
 
