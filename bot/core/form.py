@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.core.answers import Outcome, interpret, volunteered
 from bot.core.crisis import Risk, assess_risk
+from bot.core.language import asked_for_language
 from bot.core.values import FORM_SLOTS, is_valid_value
 
 # After this many answers to one question that the assistant cannot read, it moves on instead of asking again.
@@ -76,6 +77,10 @@ def _read(
         if slot == "self_harm" and reading.value is True:
             return {slot: True, "crisis": True}, "utter_crisis", 0
         return {slot: reading.value}, None, 0
+    if asked_for_language(text):
+        # "på norsk", "in English" (also what the page's language switch sends): not an answer the assistant failed
+        # to read, so no apology and nothing counted; the same question is asked again, now in that language.
+        return {slot: None}, None, unreadable_so_far
     give_up = reading.outcome in (Outcome.SKIP, Outcome.UNSURE) or unreadable_so_far + 1 >= MAX_UNREADABLE
     if not give_up:
         again = "utter_ask_self_harm_again" if slot == "self_harm" else "utter_not_understood"

@@ -22,17 +22,16 @@ NOT_SAID = "not_said"
 
 @dataclass(frozen=True)
 class Measure:
-    name: str  # the tally column
-    title: str
+    name: str  # the tally column; its title on the page is in bot/web/i18n.py
     values: tuple[str, ...]
     exclusive: bool  # one value per intake: the counts add up to the week's total
 
 
 MEASURES = (
-    Measure("help_category", "Help-seeking pattern", tuple(c.value for c in HelpCategory), True),
-    Measure("warning_signs", "Warning signs", tuple(s.value for s in WarningSign), False),
-    Measure("sick_leave", "Sick leave", (*(s.value for s in SickLeave), NOT_SAID), True),
-    Measure("expectation", "Hoping for", (*(e.value for e in Expectation), NOT_SAID), True),
+    Measure("help_category", tuple(c.value for c in HelpCategory), True),
+    Measure("warning_signs", tuple(s.value for s in WarningSign), False),
+    Measure("sick_leave", (*(s.value for s in SickLeave), NOT_SAID), True),
+    Measure("expectation", (*(e.value for e in Expectation), NOT_SAID), True),
 )
 
 

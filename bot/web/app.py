@@ -20,7 +20,8 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
-from bot.core.content import content_from
+from bot.core.content import content_file_for, content_from
+from bot.core.language import LANGUAGES
 from bot.settings import Settings, get_settings
 from bot.storage.counsellors import Counsellors
 from bot.storage.records import Storage, make_engine
@@ -67,6 +68,9 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     ctx.files = doctors.read_files()
     ctx.templates = load_templates()
     ctx.content = content_from(str(settings.content_file))
+    # The content's words (categories, themes) in each language the pages are shown in (no_nb.yml beside no.yml).
+    ctx.contents = {lang: content_from(content_file_for(str(settings.content_file), lang)) for lang in LANGUAGES}
+    ctx.pages = doctors.render_pages(ctx.templates)
     ctx.tracker_engine = make_engine(settings.tracker_db_url)
     ctx.storage = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
     ctx.accounts = Counsellors(
@@ -125,7 +129,8 @@ async def headers(request: Request, resp) -> None:
         resp.headers["Access-Control-Allow-Methods"] = "POST, DELETE, OPTIONS"
         resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
         resp.headers["Access-Control-Max-Age"] = "600"
-    resp.headers["Vary"] = "Origin"
+    vary = resp.headers.get("Vary")
+    resp.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
 
 
 # --- retention, every PURGE_EVERY_SECONDS inside the server --------------------------------------------------

@@ -9,6 +9,7 @@ from html import escape
 
 from bot.core.trends import K_MIN, MEASURES, NOT_SAID, Trends
 from bot.core.values import HelpCategory
+from bot.web.i18n import DEFAULT, texts, week_heading
 
 
 def to_csv(trends: Trends) -> str:
@@ -41,7 +42,9 @@ def _shade(count: int, top: int) -> tuple[str, str]:
     return fill, ("#ffffff" if share > 0.45 else "#10243e")
 
 
-def heatmap_svg(title: str, rows: list[tuple[str, dict[date, int | None]]], weeks: list[date], svg_id: str) -> str:
+def heatmap_svg(
+    title: str, rows: list[tuple[str, dict[date, int | None]]], weeks: list[date], svg_id: str, lang: str = DEFAULT
+) -> str:
     """A table-like heat map: one row per value, one column per week, the count written in each cell."""
     width = _LABEL_W + _CELL_W * len(weeks) + 8
     height = _HEAD_H + _CELL_H * len(rows) + 8
@@ -49,13 +52,13 @@ def heatmap_svg(title: str, rows: list[tuple[str, dict[date, int | None]]], week
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{svg_id}-t" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="heatmap">',
-        f'<title id="{svg_id}-t">{escape(title)}: intakes per week; hidden where fewer than {K_MIN}</title>',
+        f'<title id="{svg_id}-t">{escape(texts(lang)["chart_title"].format(title=title, k=K_MIN))}</title>',
     ]
     for i, week in enumerate(weeks):
         x = _LABEL_W + i * _CELL_W + _CELL_W / 2
         parts.append(
             f'<text x="{x:.0f}" y="{_HEAD_H - 12}" text-anchor="middle" font-size="12" fill="#333">'
-            f"{week.strftime('%d %b')}</text>"
+            f"{escape(week_heading(week, lang))}</text>"
         )
     for r, (label, cells) in enumerate(rows):
         y = _HEAD_H + r * _CELL_H
@@ -81,18 +84,22 @@ def heatmap_svg(title: str, rows: list[tuple[str, dict[date, int | None]]], week
     return "".join(parts)
 
 
-def charts(trends: Trends, labels: dict, names: dict) -> list[tuple[str, str]]:
-    """(title, svg) for the weekly totals and each measure, with the values in plain words."""
-    drawn = [("Intakes", heatmap_svg("Intakes", [("Intake summaries shared", trends.totals)], trends.weeks, "intakes"))]
+def charts(trends: Trends, labels: dict, names: dict, lang: str = DEFAULT) -> list[tuple[str, str]]:
+    """(title, svg) for the weekly totals and each measure, with the values in plain words in `lang` (`labels` and
+    `names` from the content file in that language)."""
+    t = texts(lang)
+    total = [(t["chart_intakes_row"], trends.totals)]
+    drawn = [(t["chart_intakes"], heatmap_svg(t["chart_intakes"], total, trends.weeks, "intakes", lang))]
     for measure in MEASURES:
+        title = t["measures"][measure.name]
         rows = []
         for value in measure.values:
             if measure.name == "help_category":
                 label = names[HelpCategory(value)]
             elif value == NOT_SAID:
-                label = "not said"
+                label = t["not_said"]
             else:
                 label = labels[measure.name][value]
             rows.append((label, trends.counts[measure.name][value]))
-        drawn.append((measure.title, heatmap_svg(measure.title, rows, trends.weeks, measure.name)))
+        drawn.append((title, heatmap_svg(title, rows, trends.weeks, measure.name, lang)))
     return drawn

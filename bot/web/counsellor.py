@@ -7,9 +7,12 @@
     /counsellor/audit         the audit log (admin accounts only)
     /withdraw                 a doctor withdraws their intake summary with its code
 
-Server-rendered HTML (bot/web/templates/) with no script at all; every form carries a CSRF token tied to the
-session; every lookup, handoff taken, trends view and export is written to the audit log. What the handlers
-share (storage, accounts, content, settings, templates) is on `app.ctx`, set by bot.web.app.create_app.
+Server-rendered HTML (bot/web/templates/) with no script at all, in Bokmål or English (bot/web/i18n.py): a
+counsellor's page follows `?lang=`, then their choice (a cookie with only "nb" or "en" in it), then the browser's
+Accept-Language; the withdrawal form follows `?lang=`, then Accept-Language, and sets no cookie. Every form carries
+a CSRF token tied to the session; every lookup, handoff taken, trends view and export is written to the audit log.
+What the handlers share (storage, accounts, content, settings, templates) is on `app.ctx`, set by
+bot.web.app.create_app.
 """
 
 from __future__ import annotations
@@ -30,10 +33,13 @@ from bot.core.values import CATEGORY_VALUES, FORM_SLOTS, HelpCategory
 from bot.storage.counsellors import SignedIn
 from bot.storage.models import HandoffRequest, Intake
 from bot.storage.trends import weekly_trends
+from bot.web import i18n
 from bot.web.charts import charts, to_csv
 
 SESSION_COOKIE = "ds_counsellor"
 LOGIN_COOKIE = "ds_login_csrf"
+LANGUAGE_COOKIE = "ds_lang"  # "nb" or "en": the counsellor's choice of language, nothing else
+LANGUAGE_COOKIE_DAYS = 365
 COOKIE_PATH = "/counsellor"
 TREND_WEEKS = 12  # complete weeks shown in the trends and the CSV
 VIEW_CSP = (
@@ -44,21 +50,73 @@ view = Blueprint("counsellor", url_prefix="/counsellor")
 withdrawal = Blueprint("withdrawal")
 
 
+# --- the language of a page ------------------------------------------------------------------------------
+@view.middleware("request")
+async def counsellor_language(request: Request) -> None:
+    request.ctx.lang = i18n.choose(
+        request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+    # The switch reloads the page shown, or the dashboard after a form (a POST's page cannot be fetched again).
+    request.ctx.switch_path = request.path if request.method == "GET" else "/counsellor"
+
+
+@view.middleware("response")
+async def remember_language(request: Request, resp) -> None:
+    """A counsellor who used the switch (?lang=) keeps that language: a cookie holding only "nb" or "en"."""
+    asked = i18n.valid(request.args.get("lang"))
+    if asked and request.method == "GET" and request.cookies.get(LANGUAGE_COOKIE) != asked:
+        _set_cookie(request, resp, LANGUAGE_COOKIE, asked, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=False)
+
+
+@withdrawal.middleware("request")
+async def doctor_language(request: Request) -> None:
+    """Doctors get no cookie: ?lang= (the form keeps it in its action), else the browser's Accept-Language."""
+    request.ctx.lang = i18n.choose(request.args.get("lang"), None, request.headers.get("accept-language"))
+    request.ctx.switch_path = "/withdraw"
+
+
+def lang_of(request: Request) -> str:
+    return getattr(request.ctx, "lang", i18n.DEFAULT)
+
+
+def say(request: Request, key: str, **values) -> str:
+    """One text of the catalogue in the request's language, its {placeholders} filled."""
+    return i18n.texts(lang_of(request))[key].format(**values)
+
+
+def content_for(request: Request):
+    """The content file's words (categories, themes, reasons) in the request's language."""
+    return request.app.ctx.contents[lang_of(request)]
+
+
 # --- helpers ---------------------------------------------------------------------------------------------
 def page(request: Request, template: str, status: int = 200, **context):
-    html = request.app.ctx.templates.get_template(template).render(**context)
-    return response.html(html, status=status, headers={"Content-Security-Policy": VIEW_CSP})
+    lang = lang_of(request)
+    other = i18n.other(lang)
+    switch = {
+        "href": f"{getattr(request.ctx, 'switch_path', '/counsellor')}?lang={other}",
+        "lang": other,
+        "name": i18n.LANGUAGE_NAMES[other],
+    }
+    html = request.app.ctx.templates.get_template(template).render(
+        lang=lang, t=i18n.texts(lang), switch=switch, **context
+    )
+    headers = {"Content-Security-Policy": VIEW_CSP, "Vary": "Accept-Language, Cookie"}
+    return response.html(html, status=status, headers=headers)
 
 
 def refused(request: Request, status: int, title: str, text: str = "", who: SignedIn | None = None):
-    """A short page saying no; without `text`, a link to sign in."""
-    return page(request, "refused.html", status, title=title, text=text, who=who)
+    """A short page saying no; without `text`, a link to sign in. `title` and `text` are keys of the catalogue."""
+    return page(request, "refused.html", status, title=say(request, title), text=text and say(request, text), who=who)
 
 
-def _set_cookie(request: Request, resp, name: str, value: str, max_age: int | None = None) -> None:
+def _set_cookie(
+    request: Request, resp, name: str, value: str, max_age: int | None = None, httponly: bool = True
+) -> None:
     resp.cookies[name] = value
     resp.cookies[name]["path"] = COOKIE_PATH
-    resp.cookies[name]["httponly"] = True
+    if httponly:
+        resp.cookies[name]["httponly"] = True
     resp.cookies[name]["samesite"] = "Strict"
     if request.app.ctx.settings.secure_cookies:
         resp.cookies[name]["secure"] = True
@@ -91,11 +149,11 @@ def signed_in(handler=None, *, admin: bool = False):
         if who is None:
             if request.method == "GET":
                 return response.redirect("/counsellor/sign-in", status=303)
-            return refused(request, 403, "Please sign in")
+            return refused(request, 403, "please_sign_in")
         if request.method == "POST" and not hmac.compare_digest(_form(request, "csrf"), who.csrf_token):
-            return refused(request, 403, "Form expired", "Please go back, reload and try again.", who)
+            return refused(request, 403, "form_expired", "form_expired_text", who)
         if admin and not who.is_admin:
-            return refused(request, 403, "Not allowed", "Only an admin account can see this page.", who)
+            return refused(request, 403, "not_allowed", "admin_only", who)
         return await handler(request, who, *args, **kwargs)
 
     return guarded
@@ -121,7 +179,7 @@ async def sign_in(request: Request):
     accounts = request.app.ctx.accounts
     expected = request.cookies.get(LOGIN_COOKIE) or ""
     if not expected or not hmac.compare_digest(_form(request, "csrf"), expected):
-        return sign_in_form(request, "The form had expired. Please try again.", status=403)
+        return sign_in_form(request, say(request, "sign_in_expired"), status=403)
     old = request.cookies.get(SESSION_COOKIE)
     if old:  # never carry a session from before the sign-in (fixation)
         accounts.sign_out(old, "(replaced)")
@@ -130,10 +188,10 @@ async def sign_in(request: Request):
         None, accounts.sign_in, _form(request, "username"), _form(request, "password")[:256], _client(request)
     )
     if result.locked_minutes:
-        message = f"Too many sign-in attempts. Please try again in {result.locked_minutes} minutes."
+        message = say(request, "sign_in_locked", minutes=result.locked_minutes)
         return sign_in_form(request, message, status=429)
     if not result.token:
-        return sign_in_form(request, "Wrong user name or password.", status=401)
+        return sign_in_form(request, say(request, "sign_in_wrong"), status=401)
     resp = response.redirect("/counsellor", status=303)
     _set_cookie(request, resp, SESSION_COOKIE, result.token)
     _set_cookie(request, resp, LOGIN_COOKIE, "", max_age=0)
@@ -152,8 +210,8 @@ async def sign_out(request: Request, who: SignedIn):
 # --- the dashboard: look up a code, handoff requests waiting --------------------------------------------
 def category_name(request: Request, value: object) -> str:
     if value in CATEGORY_VALUES:
-        return request.app.ctx.content.category_names[HelpCategory(value)]
-    return "not reached"
+        return content_for(request).category_names[HelpCategory(value)]
+    return say(request, "not_reached")
 
 
 def dashboard(request: Request, who: SignedIn, notice: str = "", status: int = 200):
@@ -174,7 +232,7 @@ async def take(request: Request, who: SignedIn, request_id: int):
     taken = request.app.ctx.storage.take_handoff(request_id, who.username)
     request.app.ctx.accounts.audit(who.username, "take_handoff", str(request_id), "ok" if taken else "gone")
     if not taken:
-        return dashboard(request, who, "That request was already taken or has expired.", status=409)
+        return dashboard(request, who, say(request, "already_taken"), status=409)
     return response.redirect("/counsellor", status=303)
 
 
@@ -185,7 +243,7 @@ async def lookup(request: Request, who: SignedIn):
     code = normalise_code(_form(request, "code"))
     if code is None:
         accounts.audit(who.username, "lookup", None, "not_a_code")
-        return dashboard(request, who, "That is not a code from this service: 8 letters and digits.", status=400)
+        return dashboard(request, who, say(request, "not_a_code"), status=400)
     intake = storage.find_intake(code)
     handoff = None if intake else storage.find_handoff(code)
     accounts.audit(who.username, "lookup", code, "intake" if intake else ("handoff" if handoff else "not_found"))
@@ -193,8 +251,7 @@ async def lookup(request: Request, who: SignedIn):
         return intake_preview(request, who, intake)
     if handoff:
         return handoff_preview(request, who, handoff)
-    notice = f"No intake or request has the code {code}. It may have been withdrawn, or it has expired."
-    return dashboard(request, who, notice, 404)
+    return dashboard(request, who, say(request, "no_such_code", code=code), 404)
 
 
 def _ready(labels: dict, themes: dict, crisis: bool) -> list[str]:
@@ -202,7 +259,7 @@ def _ready(labels: dict, themes: dict, crisis: bool) -> list[str]:
 
 
 def intake_preview(request: Request, who: SignedIn, intake: Intake):
-    content = request.app.ctx.content
+    content = content_for(request)
     labels = content.labels
     expectation = intake.themes.get("expectation")
     return page(
@@ -213,14 +270,14 @@ def intake_preview(request: Request, who: SignedIn, intake: Intake):
         category=content.category_names[HelpCategory(intake.help_category)],
         reasons=[content.reasons[r] for r in intake.reasons],
         themes=theme_lines(intake.themes, labels),
-        hoping=labels["expectation"][expectation] if expectation else "not said",
+        hoping=labels["expectation"][expectation] if expectation else "",
         ready=_ready(labels, intake.themes, intake.crisis),
         barriers=[labels["barriers"][b] for b in intake.barriers],
     )
 
 
 def handoff_preview(request: Request, who: SignedIn, handoff: HandoffRequest):
-    labels = request.app.ctx.content.labels
+    labels = content_for(request).labels
     themes = {k: v for k, v in handoff.themes.items() if k in FORM_SLOTS}
     return page(
         request,
@@ -237,10 +294,10 @@ def handoff_preview(request: Request, who: SignedIn, handoff: HandoffRequest):
 @view.get("/trends")
 @signed_in
 async def trends_page(request: Request, who: SignedIn):
-    content = request.app.ctx.content
+    content = content_for(request)
     trends = weekly_trends(request.app.ctx.storage, weeks=TREND_WEEKS, today=date.today())
     request.app.ctx.accounts.audit(who.username, "view_trends")
-    drawn = charts(trends, content.labels, content.category_names)
+    drawn = charts(trends, content.labels, content.category_names, lang_of(request))
     return page(request, "trends.html", who=who, weeks=len(trends.weeks), k_min=K_MIN, charts=drawn)
 
 
@@ -280,12 +337,11 @@ async def withdraw_page(request: Request):
 async def withdraw(request: Request):
     accounts, client = request.app.ctx.accounts, _client(request)
     if not accounts.withdrawal_allowed(client):
-        return withdraw_form(request, "Too many codes tried. Please wait a quarter of an hour and try again.", 429)
+        return withdraw_form(request, say(request, "withdraw_limited"), 429)
     code = normalise_code(_form(request, "code"))
     if code is None:
-        return withdraw_form(request, "That does not look like a code from this service: 8 letters and digits.", 400)
+        return withdraw_form(request, say(request, "withdraw_not_a_code"), 400)
     if not request.app.ctx.storage.withdraw_intake(code):
         accounts.note_failed_withdrawal(client)
-        message = f"No summary has the code {code}. It may have been withdrawn already, or it has expired."
-        return withdraw_form(request, message, 404)
-    return withdraw_form(request, f"Done: the summary {code} is deleted.", done=True)
+        return withdraw_form(request, say(request, "withdraw_unknown", code=code), 404)
+    return withdraw_form(request, say(request, "withdraw_done", code=code), done=True)

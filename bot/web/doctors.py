@@ -1,7 +1,9 @@
 """What doctors' browsers call, as two blueprints of the web server: the page and the widget (`files`), and the
 small API the widget talks to (`api`).
 
-    GET     /  /example-host.html  /widget.js  /page.css  /host.css  /counsellor.css    read once at start-up
+    GET     /                                 the page in Bokmål or English (?lang=, else Accept-Language), both
+                                              rendered once at start-up (templates/index.html)
+    GET     /example-host.html  /widget.js  /page.css  /host.css  /counsellor.css    read once at start-up
     GET     /favicon.ico (nothing)  /healthz
     POST    /api/message                      passed on to Rasa's REST channel
     DELETE  /api/conversations/<id>           the conversation deleted from the tracker store at once
@@ -26,11 +28,11 @@ from bot.core.inbound import MAX_MESSAGE_CHARS
 from bot.core.language import LANGUAGES as PAGE_LANGUAGES
 from bot.core.language import detect_language
 from bot.storage.events import delete_conversation, is_conversation_id
+from bot.web import i18n
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 FILES = {
-    "/": ("index.html", "text/html; charset=utf-8"),
     "/example-host.html": ("example-host.html", "text/html; charset=utf-8"),
     "/widget.js": ("widget.js", "text/javascript; charset=utf-8"),
     "/page.css": ("page.css", "text/css; charset=utf-8"),
@@ -46,6 +48,17 @@ api = Blueprint("api", url_prefix="/api")
 def read_files() -> dict[str, tuple[bytes, str]]:
     """Route -> (body, content type), read once when the app is made."""
     return {route: ((STATIC / filename).read_bytes(), kind) for route, (filename, kind) in FILES.items()}
+
+
+def render_pages(templates) -> dict[str, bytes]:
+    """The doctors' page in each language, rendered once when the app is made: language -> body."""
+    pages = {}
+    for lang in PAGE_LANGUAGES:
+        other = i18n.other(lang)
+        switch = {"lang": other, "name": i18n.LANGUAGE_NAMES[other]}
+        html = templates.get_template("index.html").render(lang=lang, t=i18n.texts(lang), switch=switch)
+        pages[lang] = html.encode("utf-8")
+    return pages
 
 
 def _bot_messages(replies: list) -> list[dict]:
@@ -74,6 +87,15 @@ async def static_file(request: Request):
 
 for _route, (_filename, _kind) in FILES.items():
     files.add_route(static_file, _route, methods=["GET"], name="file_" + _filename.replace(".", "_").replace("-", "_"))
+
+
+@files.get("/")
+async def doctors_page(request: Request):
+    """?lang=nb|en (the page's own switch), else the browser's Accept-Language; no cookie, nothing remembered."""
+    lang = i18n.choose(request.args.get("lang"), None, request.headers.get("accept-language"))
+    return response.raw(
+        request.app.ctx.pages[lang], content_type="text/html; charset=utf-8", headers={"Vary": "Accept-Language"}
+    )
 
 
 @files.get("/favicon.ico")

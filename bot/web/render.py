@@ -3,18 +3,13 @@ otherwise, all parsed once when the app is made (a broken template stops the sta
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.storage.records import as_utc
+from bot.web.i18n import moment
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def when(moment: datetime) -> str:
-    return as_utc(moment).strftime("%d %b %Y %H:%M UTC")
 
 
 def load_templates(folder: Path = TEMPLATES) -> Environment:
@@ -26,7 +21,7 @@ def load_templates(folder: Path = TEMPLATES) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters["when"] = when
+    env.filters["when"] = moment  # {{ at|when(lang) }}
     for name in env.list_templates(extensions=("html",)):
         env.get_template(name)
     return env

@@ -1,5 +1,7 @@
 """The form's flow decisions: order, skipping, re-asking, the safety question."""
 
+import pytest
+
 from bot.core.form import (
     MAX_UNREADABLE,
     needs_safety_check,
@@ -126,3 +128,18 @@ def test_the_crisis_reading_of_the_rasa_server_is_used_not_made_again():
     assert needs_safety_check("anything at all", "unclear") and not needs_safety_check(
         "I can't go on like this", "none"
     )
+
+
+@pytest.mark.parametrize(
+    "slot,text,language",
+    [("workload", "på norsk", "nb"), ("sleep", "in English", "en"), ("self_harm", "kan vi snakke engelsk?", "en")],
+)
+def test_asking_for_the_other_language_asks_the_same_question_again_without_counting_it(slot, text, language):
+    """The page's language switch sends these words: the question comes again in the new language, never skipped."""
+    for unreadable_so_far in (0, MAX_UNREADABLE - 1):
+        step = read_answer(slot, text, unreadable_so_far, None, "out_of_scope", language)
+        assert step.slots == {slot: None} and step.response is None
+
+
+def test_an_answer_with_a_language_request_in_it_is_still_an_answer():
+    assert read_answer("sleep", "in English please: I sleep badly", 0, None, None, "en").slots == {"sleep": "poor"}

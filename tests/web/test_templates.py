@@ -8,6 +8,7 @@ import pytest
 
 from bot.storage.counsellors import SignedIn
 from bot.web.charts import heatmap_svg
+from bot.web.i18n import CATALOGUE
 from bot.web.render import TEMPLATES, load_templates
 
 HOSTILE = '<script>alert("x")</script>&"\''
@@ -41,6 +42,21 @@ def hostile_context() -> dict[str, dict]:
         "trends.html": {"who": WHO, "weeks": 12, "k_min": 5, "charts": [(HOSTILE, "<svg></svg>")]},
         "audit.html": {"who": WHO, "entries": [entry]},
         "withdraw.html": {"message": HOSTILE, "done": False, "who": None},
+        "index.html": {},
+    }
+
+
+def hostile(node):
+    """The catalogue's shape with a hostile string for every text: the catalogue's words are escaped too."""
+    return {key: hostile(value) for key, value in node.items()} if isinstance(node, dict) else HOSTILE
+
+
+def every_page_gets() -> dict:
+    """What bot.web.counsellor.page and bot.web.doctors.render_pages give every template."""
+    return {
+        "lang": HOSTILE,
+        "t": hostile(CATALOGUE["en"]),
+        "switch": {"href": HOSTILE, "lang": HOSTILE, "name": HOSTILE},
     }
 
 
@@ -54,7 +70,7 @@ def test_every_page_template_is_checked_here():
 
 @pytest.mark.parametrize("name", pages())
 def test_every_value_is_escaped(name):
-    html = load_templates().get_template(name).render(**hostile_context()[name])
+    html = load_templates().get_template(name).render(**every_page_gets(), **hostile_context()[name])
     assert "<script>" not in html and HOSTILE not in html
     assert ESCAPED in html
 

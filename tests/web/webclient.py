@@ -16,8 +16,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Browser:
     """Keeps cookies by hand (the Secure flag is honoured by real browsers; this client sends them anyway)."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, accept_language: str | None = None):
         self.base = base
+        self.accept_language = accept_language  # urllib sends none: the pages are then in English
         self.cookies: dict[str, str] = {}
         self.opener = urllib.request.build_opener(NoRedirect)
         self.set_cookie_headers: list[str] = []
@@ -34,6 +35,8 @@ class Browser:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         if data is not None:
             headers["Content-Type"] = content_type
+        if self.accept_language:
+            headers["Accept-Language"] = self.accept_language
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             reply = self.opener.open(request, timeout=30)

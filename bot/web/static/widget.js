@@ -21,6 +21,9 @@
   const EXIT_URL = options.exitUrl || "https://www.yr.no/";
   // Not across days: the server deletes conversations after a day, so an older one is not shown again.
   const KEEP_MS = 24 * 60 * 60 * 1000;
+  // What the page's language switch sends, silently, so a conversation going on goes on in the page's new language
+  // (the assistant asks the open question again in it: bot/core/form.py).
+  const SWITCH_WORDS = { nb: "på norsk", en: "in English" };
 
   const LABELS = {
     en: {
@@ -229,6 +232,18 @@
       }
       for (const item of this.state.transcript) this.render(item, false);
       if (!this.state.transcript.length && page) this.send("hello", false);
+      if (page && this.state.transcript.length) this.followPageLanguage();
+    }
+
+    // The page was loaded again in the other language (its switch): the conversation follows, once. A plain reload
+    // in the same page language changes nothing, even when the doctor's own words took the conversation elsewhere.
+    followPageLanguage() {
+      const before = this.state.pageLang;
+      this.state.pageLang = this.lang;
+      this.save();
+      if (before && before !== this.lang && this.state.lang && this.state.lang !== this.lang) {
+        this.send(SWITCH_WORDS[this.lang], false);
+      }
     }
 
     toggle(open) {
@@ -319,6 +334,7 @@
       this.setTyping(true);
       try {
         const reply = await this.post(message, silent ? this.lang : null);
+        if (silent) this.state.lang = this.state.pageLang = this.lang;  // the greeting or a switch: in this language
         if (!reply.ok) {
           let said = "";
           try { said = (await reply.json()).error || ""; } catch (_) { /* not JSON: the general note */ }
@@ -330,6 +346,7 @@
         if (fromInput) this.input.value = "";
         let buttons = [];
         for (const m of data.messages || []) {
+          if (m.lang === "nb" || m.lang === "en") this.state.lang = m.lang;  // the language the conversation is in
           if (m.text) this.render({ from: "bot", text: m.text, lang: m.lang }, true);
           if (m.buttons && m.buttons.length) buttons = m.buttons;
         }

@@ -1,0 +1,360 @@
+"""Every word of the server-rendered pages (the counsellor view, the withdrawal form, the doctors' page) in Bokmål
+and English, in one place, and how a request's language is chosen.
+
+The words of the coded values (categories, themes, what a doctor hopes for) are not here: they come from the content
+files (bot/core/content/no.yml, no_nb.yml), as the doctor was told them. Templates read `t.<key>`; a key missing in
+one language stops the start (`check_catalogue`), a misspelt one fails loudly (StrictUndefined in bot/web/render.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.core.content import long_date
+from bot.core.language import ENGLISH, LANGUAGES, NORWEGIAN
+from bot.storage.records import as_utc
+
+DEFAULT = ENGLISH  # for a browser that asks for neither language
+LANGUAGE_NAMES = {NORWEGIAN: "Norsk", ENGLISH: "English"}  # each in its own language: the switch's words
+_NORWEGIAN_TAGS = ("nb", "no", "nn")
+
+CATALOGUE: dict[str, dict[str, object]] = {
+    ENGLISH: {
+        # every page
+        "site": "Peer support intakes",
+        "nav_label": "Counsellor view",
+        "nav_lookup": "Look up a code",
+        "nav_trends": "Trends",
+        "nav_audit": "Audit log",
+        "signed_in_as": "Signed in as {name}",
+        "sign_out": "Sign out",
+        "language_nav": "Language",
+        "example_code": "e.g. 7KQX4MTA",
+        # signing in, and refusals
+        "sign_in_title": "Counsellor sign-in",
+        "username": "User name",
+        "password": "Password",
+        "sign_in": "Sign in",
+        "accounts_note": "Accounts are made by the service's administrator.",
+        "sign_in_expired": "The form had expired. Please try again.",
+        "sign_in_locked": "Too many sign-in attempts. Please try again in {minutes} minutes.",
+        "sign_in_wrong": "Wrong user name or password.",
+        "please_sign_in": "Please sign in",
+        "form_expired": "Form expired",
+        "form_expired_text": "Please go back, reload and try again.",
+        "not_allowed": "Not allowed",
+        "admin_only": "Only an admin account can see this page.",
+        # the dashboard
+        "dashboard_title": "Intakes",
+        "code_label": "Code the doctor gave you",
+        "look_up": "Look up",
+        "waiting_heading": "Handoff requests waiting ({count})",
+        "waiting_caption": "Handoff requests waiting",
+        "col_code": "Code",
+        "col_asked": "Asked",
+        "col_crisis": "Crisis",
+        "col_pattern": "Pattern",
+        "col_taken": "Taken?",
+        "crisis": "Crisis",
+        "no": "No",
+        "mark_taken": "Mark taken",
+        "mark_code_taken": "Mark {code} taken",
+        "none_waiting": "No handoff requests are waiting.",
+        "already_taken": "That request was already taken or has expired.",
+        "not_a_code": "That is not a code from this service: 8 letters and digits.",
+        "no_such_code": "No intake or request has the code {code}. It may have been withdrawn, or it has expired.",
+        "not_reached": "not reached",
+        # a handoff request
+        "handoff_title": "Handoff request {code}",
+        "asked_person": "Asked to talk to a person.",
+        "asked_person_crisis": "Asked to talk to a person after a crisis disclosure.",
+        "asked_at": "Asked {when}.",
+        "taken_by": "Taken by {name}.",
+        "waiting_to_be_taken": "Waiting to be taken.",
+        "h_pattern": "Pattern",
+        "h_topics": "Topics covered",
+        "none_yet": "None yet",
+        "h_ready": "Be ready for",
+        # an intake summary
+        "intake_title": "Intake {code}",
+        "crisis_flag_yes": "Crisis flag: the doctor disclosed thoughts of suicide or self-harm.",
+        "crisis_flag_no": "Crisis flag: no (no thoughts of suicide or self-harm disclosed).",
+        "shared_deleted": (
+            "Shared {shared}; deleted {deleted}. Coded answers only: the doctor's own words are never kept."
+        ),
+        "h_why": "Why (as the doctor was told)",
+        "no_single_reason": "no single reason stood out",
+        "h_hoping": "Hoping for",
+        "not_said": "not said",
+        "h_themes": "Themes",
+        "nothing_particular": "nothing in particular",
+        "h_addressed": "The advice already addressed",
+        "nothing_extra": "nothing extra",
+        "look_up_another": "Look up another code",
+        # trends
+        "trends_title": "Trends",
+        "trends_intro": (
+            "Intake summaries shared per week, for the last {weeks} complete weeks (the week of the date shown). "
+            "A count under {k} is hidden, shown as “<{k}”, and so are counts that would let a hidden one be worked "
+            "out. The current week appears when it is over."
+        ),
+        "download_csv": "Download these counts as CSV",
+        "chart_intakes": "Intakes",
+        "chart_intakes_row": "Intake summaries shared",
+        "chart_title": "{title}: intakes per week; hidden where fewer than {k}",
+        "measures": {
+            "help_category": "Help-seeking pattern",
+            "warning_signs": "Warning signs",
+            "sick_leave": "Sick leave",
+            "expectation": "Hoping for",
+        },
+        # the audit log
+        "audit_title": "Audit log",
+        "audit_intro": "The latest 500 entries, newest first.",
+        "col_when": "When",
+        "col_who": "Who",
+        "col_what": "What",
+        "col_target": "Code or id",
+        "col_outcome": "Outcome",
+        "actions": {
+            "sign_in": "Sign-in",
+            "sign_out": "Sign-out",
+            "lookup": "Looked up a code",
+            "take_handoff": "Took a handoff request",
+            "view_trends": "Viewed the trends",
+            "export_trends": "Downloaded the trends",
+            "view_audit": "Read the audit log",
+        },
+        "outcomes": {
+            "ok": "done",
+            "refused": "refused",
+            "rate_limited": "too many attempts",
+            "gone": "already taken or expired",
+            "not_a_code": "not a code",
+            "intake": "intake summary found",
+            "handoff": "handoff request found",
+            "not_found": "not found",
+        },
+        # the withdrawal form (doctors)
+        "withdraw_title": "Withdraw an intake summary",
+        "withdraw_intro": (
+            "If you shared an intake summary with the peer-support service, you can take it back here at any time. "
+            "Enter the code you were given. It is deleted at once, with its place in the weekly counts."
+        ),
+        "your_code": "Your code",
+        "withdraw_button": "Withdraw my summary",
+        "back_to_chat": "Back to the self-assessment",
+        "withdraw_limited": "Too many codes tried. Please wait a quarter of an hour and try again.",
+        "withdraw_not_a_code": "That does not look like a code from this service: 8 letters and digits.",
+        "withdraw_unknown": "No summary has the code {code}. It may have been withdrawn already, or it has expired.",
+        "withdraw_done": "Done: the summary {code} is deleted.",
+        # the doctors' page
+        "page_title": "Support for doctors: a confidential self-assessment",
+        "page_withdraw": "Withdraw an intake summary you shared",
+    },
+    NORWEGIAN: {
+        "site": "Kollegastøtte for leger",
+        "nav_label": "Sider for rådgivere",
+        "nav_lookup": "Slå opp en kode",
+        "nav_trends": "Utvikling over tid",
+        "nav_audit": "Revisjonslogg",
+        "signed_in_as": "Logget inn som {name}",
+        "sign_out": "Logg ut",
+        "language_nav": "Språk",
+        "example_code": "for eksempel 7KQX4MTA",
+        "sign_in_title": "Innlogging for rådgivere",
+        "username": "Brukernavn",
+        "password": "Passord",
+        "sign_in": "Logg inn",
+        "accounts_note": "Det er administratoren av tjenesten som lager kontoer.",
+        "sign_in_expired": "Skjemaet var utløpt. Prøv igjen.",
+        "sign_in_locked": "For mange forsøk på å logge inn. Prøv igjen om {minutes} minutter.",
+        "sign_in_wrong": "Feil brukernavn eller passord.",
+        "please_sign_in": "Du må logge inn",
+        "form_expired": "Skjemaet er utløpt",
+        "form_expired_text": "Gå tilbake, last inn siden på nytt og prøv igjen.",
+        "not_allowed": "Ingen tilgang",
+        "admin_only": "Bare en administratorkonto kan se denne siden.",
+        "dashboard_title": "Sammendrag og forespørsler",
+        "code_label": "Koden du fikk fra legen",
+        "look_up": "Slå opp",
+        "waiting_heading": "Forespørsler om samtale som venter ({count})",
+        "waiting_caption": "Forespørsler om samtale som venter",
+        "col_code": "Kode",
+        "col_asked": "Sendt",
+        "col_crisis": "Krise",
+        "col_pattern": "Mønster",
+        "col_taken": "Tatt?",
+        "crisis": "Krise",
+        "no": "Nei",
+        "mark_taken": "Marker som tatt",
+        "mark_code_taken": "Marker {code} som tatt",
+        "none_waiting": "Ingen forespørsler venter.",
+        "already_taken": "Noen har allerede tatt denne forespørselen, eller den er slettet.",
+        "not_a_code": "Dette er ikke en kode fra tjenesten. En kode har 8 bokstaver og tall.",
+        "no_such_code": (
+            "Ingen sammendrag eller forespørsler har koden {code}. Den kan være trukket tilbake eller slettet."
+        ),
+        "not_reached": "kom ikke så langt",
+        "handoff_title": "Forespørsel om samtale {code}",
+        "asked_person": "Ba om å få snakke med et menneske.",
+        "asked_person_crisis": (
+            "Ba om å få snakke med et menneske etter å ha fortalt om selvmordstanker eller selvskading."
+        ),
+        "asked_at": "Sendt {when}.",
+        "taken_by": "Tatt av {name}.",
+        "waiting_to_be_taken": "Venter på at noen tar den.",
+        "h_pattern": "Mønster",
+        "h_topics": "Temaer så langt",
+        "none_yet": "Ingen ennå",
+        "h_ready": "Vær forberedt på",
+        "intake_title": "Sammendrag {code}",
+        "crisis_flag_yes": "Krisemarkering: Legen har fortalt om tanker om selvmord eller selvskading.",
+        "crisis_flag_no": "Krisemarkering: nei (har ikke fortalt om tanker om selvmord eller selvskading).",
+        "shared_deleted": "Delt {shared}, slettes {deleted}. Bare kodede svar: Legens egne ord lagres aldri.",
+        "h_why": "Hvorfor (slik legen fikk det forklart)",
+        "no_single_reason": "ingen enkelt grunn skilte seg ut",
+        "h_hoping": "Håper på",
+        "not_said": "ikke oppgitt",
+        "h_themes": "Temaer",
+        "nothing_particular": "ikke noe spesielt",
+        "h_addressed": "Dette tok rådene allerede opp",
+        "nothing_extra": "ikke noe mer",
+        "look_up_another": "Slå opp en annen kode",
+        "trends_title": "Utvikling over tid",
+        "trends_intro": (
+            "Sammendrag som er delt, per uke, de siste {weeks} hele ukene. Tall under {k} er skjult og vises som "
+            "«<{k}». Det samme gjelder tall som ville gjort det mulig å regne ut et skjult tall. Denne uken vises "
+            "når den er over."
+        ),
+        "download_csv": "Last ned tallene som CSV",
+        "chart_intakes": "Sammendrag",
+        "chart_intakes_row": "Sammendrag delt",
+        "chart_title": "{title}: sammendrag per uke, skjult der det er færre enn {k}",
+        "measures": {
+            "help_category": "Mønster for hjelpesøking",
+            "warning_signs": "Faresignaler",
+            "sick_leave": "Sykmelding",
+            "expectation": "Håper på",
+        },
+        "audit_title": "Revisjonslogg",
+        "audit_intro": "De siste 500 oppføringene, nyeste først.",
+        "col_when": "Når",
+        "col_who": "Hvem",
+        "col_what": "Hva",
+        "col_target": "Kode eller id",
+        "col_outcome": "Utfall",
+        "actions": {
+            "sign_in": "Innlogging",
+            "sign_out": "Utlogging",
+            "lookup": "Slo opp en kode",
+            "take_handoff": "Tok en forespørsel om samtale",
+            "view_trends": "Så utviklingen over tid",
+            "export_trends": "Lastet ned tallene",
+            "view_audit": "Leste revisjonsloggen",
+        },
+        "outcomes": {
+            "ok": "utført",
+            "refused": "avvist",
+            "rate_limited": "for mange forsøk",
+            "gone": "allerede tatt eller slettet",
+            "not_a_code": "ikke en kode",
+            "intake": "fant et sammendrag",
+            "handoff": "fant en forespørsel",
+            "not_found": "fant ingenting",
+        },
+        "withdraw_title": "Trekk tilbake et sammendrag",
+        "withdraw_intro": (
+            "Har du delt et sammendrag med kollegastøtten, kan du trekke det tilbake her når som helst. Skriv inn "
+            "koden du fikk. Sammendraget slettes med en gang, og telles ikke lenger med i ukestallene."
+        ),
+        "your_code": "Koden din",
+        "withdraw_button": "Trekk tilbake sammendraget",
+        "back_to_chat": "Tilbake til egenvurderingen",
+        "withdraw_limited": "Du har prøvd for mange koder. Vent et kvarter og prøv igjen.",
+        "withdraw_not_a_code": "Dette ser ikke ut som en kode fra tjenesten. En kode har 8 bokstaver og tall.",
+        "withdraw_unknown": "Ingen sammendrag har koden {code}. Det kan allerede være trukket tilbake eller slettet.",
+        "withdraw_done": "Ferdig: Sammendraget {code} er slettet.",
+        "page_title": "Støtte for leger: en fortrolig egenvurdering",
+        "page_withdraw": "Trekk tilbake et sammendrag du har delt",
+    },
+}
+
+
+def check_catalogue(catalogue: dict = CATALOGUE) -> None:
+    """Both languages have the same keys, nested ones too, and no empty text: else the server does not start."""
+
+    def keys(node: dict, prefix: str = "") -> set[str]:
+        found = set()
+        for key, value in node.items():
+            if isinstance(value, dict):
+                found |= keys(value, f"{prefix}{key}.")
+            elif not isinstance(value, str) or not value.strip():
+                raise ValueError(f"i18n: {prefix}{key} is empty or not text")
+            else:
+                found.add(prefix + key)
+        return found
+
+    first, *others = (keys(catalogue[language]) for language in LANGUAGES)
+    for language, other in zip(LANGUAGES[1:], others, strict=True):
+        if other != first:
+            raise ValueError(f"i18n: {language} differs from {LANGUAGES[0]} in {sorted(first ^ other)}")
+
+
+check_catalogue()
+
+
+def texts(language: str) -> dict:
+    return CATALOGUE[language if language in CATALOGUE else DEFAULT]
+
+
+def valid(value: object) -> str | None:
+    """ "nb" or "en" when a request names one of them exactly; anything else is ignored."""
+    return value if isinstance(value, str) and value in LANGUAGES else None
+
+
+def from_accept_language(header: str | None) -> str:
+    """The browser's preferred of the two: nb, no and nn mean Bokmål; English, or neither, means English."""
+    best, best_q = DEFAULT, 0.0
+    for position, part in enumerate((header or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        language = NORWEGIAN if primary in _NORWEGIAN_TAGS else ENGLISH if primary == ENGLISH else None
+        if language is None:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        q -= position * 1e-6  # equal weights: the first listed wins
+        if q > best_q:
+            best, best_q = language, q
+    return best
+
+
+def choose(asked: object, remembered: object, accept_language: str | None) -> str:
+    """What the request asks for (?lang=), else what was remembered (a counsellor's cookie), else the browser's."""
+    return valid(asked) or valid(remembered) or from_accept_language(accept_language)
+
+
+def other(language: str) -> str:
+    return ENGLISH if language == NORWEGIAN else NORWEGIAN
+
+
+def moment(value: datetime, language: str) -> str:
+    """A time as a counsellor reads it: «2. mars 2026 kl. 09.30 UTC», "02 Mar 2026 09:30 UTC"."""
+    utc = as_utc(value)
+    if language == NORWEGIAN:
+        return f"{long_date(utc.date(), language)} kl. {utc:%H.%M} UTC"
+    return utc.strftime("%d %b %Y %H:%M UTC")
+
+
+def week_heading(week: date, language: str) -> str:
+    """A week's column in the trends: "02 Mar"; in Norwegian the week number, as Norwegians count weeks."""
+    if language == NORWEGIAN:
+        return f"uke {week.isocalendar()[1]}"
+    return week.strftime("%d %b")
