@@ -67,8 +67,10 @@ class SafetyNet(GraphComponent):
             ranking = message.get(INTENT_RANKING_KEY) or []
             name = intent_after_commands(predicted.get("name"), text, (r["name"] for r in ranking))
             reading = read_message(text, name, float(predicted.get("confidence") or 0.0), self.ml_crisis_confidence)
-            page = (message.get("metadata") or {}).get(PAGE_LANGUAGE_KEY)  # components/channels.py passes nb or en
-            if not reading.language and page:  # the words cannot tell ("hello" from the widget): the page's language
+            # The widget's language: the page's with the greeting, then the one the doctor is reading (components/
+            # channels.py passes nb or en). Taken only when the words cannot tell ("hello", "ja", "ok").
+            page = (message.get("metadata") or {}).get(PAGE_LANGUAGE_KEY)
+            if not reading.language and page:
                 reading = replace(reading, language=page)
             message.set(CRISIS_RISK_KEY, reading.risk, add_to_output=True)  # the form reads it, not the words again
             if reading.language:

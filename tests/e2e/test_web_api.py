@@ -51,6 +51,21 @@ def test_the_widget_starts_the_conversation_in_its_language_and_the_doctors_word
     assert servers.slots(sender)["language"] == "nb"
 
 
+def test_a_restart_keeps_the_language_the_doctor_is_reading(servers):
+    """A restart forgets every slot, the language too; the widget sends the language of the replies the doctor is
+    reading with each message, and a short "ja" after the restart is answered in it."""
+    sender = conversation_id()
+    assert "velkommen" in say(servers, sender, "hello", "nb")
+    say(servers, sender, "ja", "nb")
+    assert servers.slots(sender)["requested_slot"] == "work_status"
+    say(servers, sender, "start på nytt", "nb")
+    reply = say(servers, sender, "ja", "nb")
+    slots = servers.slots(sender)
+    assert slots["language"] == "nb" and slots["requested_slot"] == "work_status" and "jobb" in reply, reply
+    # the words decide when they can: English words on the same widget are answered in English
+    assert "workload" in say(servers, sender, "I work full time in a hospital", "nb").lower()
+
+
 @pytest.mark.parametrize(
     "body,status,says",
     [

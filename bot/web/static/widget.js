@@ -303,7 +303,7 @@
           reply = await fetch(SERVER + "/api/message", {
             method: "POST",
             headers: { "Content-Type": "application/json" },
-            body: JSON.stringify(lang ? { sender: this.state.id, message, lang } : { sender: this.state.id, message }),
+            body: JSON.stringify({ sender: this.state.id, message, lang }),
             credentials: "omit",
             referrerPolicy: "no-referrer",
           });
@@ -333,7 +333,9 @@
       if (!silent) { this.clearChoices(); this.render({ from: "me", text: shownAs || message }, true); }
       this.setTyping(true);
       try {
-        const reply = await this.post(message, silent ? this.lang : null);
+        // Every message carries the language the doctor is reading (the greeting's: the page's), which the assistant
+        // takes only when the words cannot tell ("ja", "ok"): so a restart, which forgets the language, keeps it.
+        const reply = await this.post(message, silent ? this.lang : this.state.lang || this.lang);
         if (silent) this.state.lang = this.state.pageLang = this.lang;  // the greeting or a switch: in this language
         if (!reply.ok) {
           let said = "";
