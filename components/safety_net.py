@@ -28,15 +28,12 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from threadpoolctl import threadpool_limits
 
 from bot.core.commands import intent_after_commands
+from bot.core.language import one_blas_thread
 from bot.core.safety import CRISIS_RISK_KEY, LANGUAGE_ENTITY, LANGUAGE_KEY, PAGE_LANGUAGE_KEY, read_message
 
-# One BLAS thread in the Rasa server: the language check's small products made OpenBLAS's second thread spin
-# for milliseconds after each one (measured: 5.9 ms of CPU per check, 0.3 ms with one thread), on a machine whose
-# two cores serve the doctors' turns.
-threadpool_limits(1, user_api="blas")
+one_blas_thread()  # from the model's load on: the classifiers before this component use BLAS too
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

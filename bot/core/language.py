@@ -42,8 +42,21 @@ _EN_WORDS = _words(
 
 
 @lru_cache(maxsize=1)
+def one_blas_thread() -> None:
+    """One BLAS thread in every process that identifies languages (the Rasa server, the action server, the web
+    server's relay): the identifier's small products made OpenBLAS's other threads spin for milliseconds after each
+    one, on a machine whose two cores serve the doctors' turns (measured: 5.9 ms of CPU per check, 0.3 ms with one
+    thread; the action server's CPU per turn 5.3-6.3 ms -> 2.1 ms, docs/performance.md)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
+@lru_cache(maxsize=1)
 def _identifier():
     import py3langid.langid as langid
+
+    one_blas_thread()
 
     identifier = langid.LanguageIdentifier.from_pickled_model(langid.MODEL_FILE, norm_probs=True)
     identifier.set_languages(["en", "no", "nn", "da", "sv"])
@@ -83,6 +96,7 @@ def detect_language(text: str) -> str | None:
     return found if words_agree(text, found) else None
 
 
+@lru_cache(maxsize=512)  # the answer lexicons ask it of one message once per topic (bot/core/answers.py)
 def is_clearly(text: str, language: str) -> bool:
     """Whether a message is clearly in `language` ("nb" or "en") rather than the other. Unlike `detect_language`,
     the Scandinavian languages count together: a Norwegian sentence is often shared between Norwegian, Danish and
