@@ -146,11 +146,14 @@ counsellor: $(VENV)/.installed .env secret-key ## NAME=kari [ADMIN=1]: a counsel
 purge: $(VENV)/.installed .env secret-key ## delete what is past its retention now
 	$(PY) -m bot.ops.retention
 
-# Side by side (bench/bench.py): this pipeline, Rasa's default pipeline, 1 and 2 replicas behind nginx.
-bench: $(VENV)/.installed .env $(MODEL) cluster-setup ## speed, four set-ups side by side (docs/performance.md)
+# Side by side (bench/bench.py): this pipeline against the English-only assistant at BASELINE (its own code, data and
+# model, from a temporary git worktree; two interleaved rounds), the same with the Norwegian personas, Rasa's default
+# pipeline, 1 and 2 replicas behind nginx.
+BASELINE ?= 6cc60be
+bench: $(VENV)/.installed .env $(MODEL) cluster-setup ## speed, side by side with the English-only assistant and others (docs/performance.md)
 	mkdir -p var
 	$(PY) bench/crisis_bench.py
-	$(PY) bench/bench.py --model $(MODEL) --json var/bench.json --markdown var/bench.md
+	$(PY) bench/bench.py --model $(MODEL) --baseline $(BASELINE) --rounds 2 --json var/bench.json --markdown var/bench.md
 
 # The crisis classifier (bot/core/crisis_model.py) from the training rows of tests/data/crisis/: weights and thresholds
 # into bot/core/lexicon/crisis_model.json (tools/train_crisis.py; about a minute). `make test` fails on a stale model.
