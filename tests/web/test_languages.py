@@ -189,7 +189,7 @@ def test_every_counsellor_page_in_norwegian(web):
 
     _, _, body = browser.go("/counsellor")
     assert "Slå opp en kode" in body and "Forespørsler om samtale som venter" in body and handoff.code in body
-    assert "Redd for ikke å mestre lenger" in body and "Marker som tatt" in body
+    assert "Redd for ikke å mestre lenger" in body and "Jeg tar den" in body
     assert_norwegian(body)
 
     status, _, body = browser.go("/counsellor/lookup", {"csrf": token, "code": intake.code})
@@ -206,8 +206,8 @@ def test_every_counsellor_page_in_norwegian(web):
     assert_norwegian(body)
 
     for code, words in (
-        ("7KQX4MTA", "Ingen sammendrag eller forespørsler har koden 7KQX4MTA"),
-        ("nope", "8 bokstaver"),
+        ("7KQX4MTA", "Fant ikke noe sammendrag eller noen forespørsel med koden 7KQX4MTA"),
+        ("nope", "8 tegn (bokstaver og tall)"),
     ):
         status, _, body = browser.go("/counsellor/lookup", {"csrf": token, "code": code})
         assert words in body
@@ -220,7 +220,7 @@ def test_every_counsellor_page_in_norwegian(web):
     assert_norwegian(body)
 
     _, _, body = browser.go("/counsellor/audit")
-    assert "Revisjonslogg" in body and "Slo opp en kode" in body and "Innlogging" in body
+    assert "Tilgangslogg" in body and "Slo opp en kode" in body and "Innlogging" in body
     assert_norwegian(body)
 
 
@@ -233,7 +233,7 @@ def test_the_english_pages_keep_their_english(web):
     assert lang_of(body) == "en" and "Afraid of not coping any longer" in body and "Redd for" not in body
     assert '<a href="/counsellor?lang=nb" lang="nb" hreflang="nb">Norsk</a>' in body
     _, _, body = browser.go("/counsellor/audit")
-    assert "Looked up a code" in body and "Revisjonslogg" not in body
+    assert "Looked up a code" in body and "Tilgangslogg" not in body
 
 
 # --- the withdrawal form (doctors: no cookie) ------------------------------------------------------------
@@ -246,8 +246,8 @@ def test_the_withdrawal_form_in_norwegian_keeps_its_language_across_the_post(web
     assert "Accept-Language" in headers["Vary"]
     assert_norwegian(body)
     for code, status_expected, words in (
-        ("nope", 400, "8 bokstaver og tall"),
-        ("7KQX4MTA", 404, "Ingen sammendrag har koden 7KQX4MTA"),
+        ("nope", 400, "8 tegn (bokstaver og tall)"),
+        ("7KQX4MTA", 404, "Fant ikke noe sammendrag med koden 7KQX4MTA"),
         (intake.code, 200, f"Ferdig: Sammendraget {intake.code} er slettet."),
     ):
         status, _, body = browser.go("/withdraw?lang=nb", {"code": code})
