@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.core import form
@@ -26,6 +26,17 @@ def _user_messages_since_restart(tracker: Tracker) -> list[tuple[str, str | None
         elif event.get("event") == "user" and event.get("text") and not event["text"].startswith("/"):
             messages.append((event["text"], (event.get("parse_data") or {}).get(CRISIS_RISK_KEY)))
     return messages
+
+
+def _asked_since_restart(tracker: Tracker) -> list[str]:
+    """The topics the form has asked about since the last restart, in order, each as often as it was set."""
+    asked: list[str] = []
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            asked = []
+        elif event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT and event.get("value"):
+            asked.append(event["value"])
+    return asked
 
 
 def _language(tracker: Tracker) -> str | None:
@@ -54,6 +65,19 @@ class AnswerValidation(FormValidationAction, ABC):
             tracker.get_slot("skipped_topics"),
             bool(tracker.get_slot("safety_check_due")),
         )
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """The SDK's choice of the next topic, and before its question, where the self-assessment is: a custom
+        message {"progress": {"question": 4, "of": 10}} that the web server passes to the widget (bot/web/doctors.py)."""
+        chosen = await super().next_requested_slot(dispatcher, tracker, domain)
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        next_topic = next((topic for topic in required if tracker.slots.get(topic) is None), None)
+        at = form.progress(_asked_since_restart(tracker), next_topic, tracker.slots, required)
+        if at:
+            dispatcher.utter_message(json_message={"progress": {"question": at[0], "of": at[1]}})
+        return chosen
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -28,6 +28,18 @@ def remaining_topics(skipped: list[str] | None, safety_check_due: bool) -> list[
     return topics
 
 
+def progress(asked: list[str], next_topic: str | None, slots: dict, required: list[str]) -> tuple[int, int] | None:
+    """Where the self-assessment is, as ("question", "of") for "Question 4 of 10": the questions asked so far (`asked`,
+    each once, the one about to be asked included) and those still to be asked. Topics answered unasked, skipped or
+    no longer required are not counted, so the total can only shrink as the doctor goes on. None when no question is
+    next (the form is done)."""
+    if next_topic is None:
+        return None
+    seen = list(dict.fromkeys([t for t in asked if t in FORM_SLOTS] + [next_topic]))
+    still = [t for t in required if t not in seen and slots.get(t) is None]
+    return len(seen), len(seen) + len(still)
+
+
 @dataclass(frozen=True)
 class AnswerStep:
     """What one answer does to the form: slot values to set, and the named response to say, if any."""

@@ -24,7 +24,17 @@ def test_free_text_becomes_the_coded_value_and_the_next_question_is_requested(di
     assert slots["workload"] == "unreasonable"
     # The order is the domain's, so Rasa's FormAction asks the next topic (sleep) itself.
     assert "requested_slot" not in slots
-    assert dispatcher.messages == []
+    # Nothing said but where the self-assessment is: sleep is the third question of ten.
+    assert [m["custom"] for m in dispatcher.messages] == [{"progress": {"question": 3, "of": 10}}]
+
+
+def test_progress_counts_only_what_is_still_to_be_asked(dispatcher, domain):
+    """Workload answered, and treatment said unasked: the next question (sleep) is the third of nine, not of ten."""
+    tracker = user_says("mid_form", "heavy, and I've been diagnosed with burnout")
+    tracker.add_slots([SlotSet("workload", "heavy, and I've been diagnosed with burnout")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["treatment"] is True
+    assert [m["custom"] for m in dispatcher.messages] == [{"progress": {"question": 3, "of": 9}}]
 
 
 def test_volunteered_words_fill_a_later_topic_without_asking(dispatcher, domain):

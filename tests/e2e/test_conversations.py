@@ -150,6 +150,24 @@ def test_asking_for_the_other_language_switches_and_asks_the_same_question_again
     assert servers.slots(sender)["requested_slot"] == "work_status"
 
 
+def test_each_question_comes_with_where_the_self_assessment_is(servers):
+    """A custom message before each question: "Question n of m", counting only what is still to be asked."""
+    sender = f"e2e-{uuid.uuid4().hex}"
+
+    def progress(replies):
+        found = [
+            r["custom"]["progress"] for r in replies if isinstance(r.get("custom"), dict) and "progress" in r["custom"]
+        ]
+        return (found[-1]["question"], found[-1]["of"]) if found else None
+
+    assert progress(servers.say(sender, "start")) == (1, 10)
+    assert progress(servers.say(sender, "I work full time")) == (2, 10)
+    assert progress(servers.say(sender, "why do you ask?")) == (2, 10)  # the same question again
+    # treatment said unasked with the workload: it is not asked, and the total shrinks
+    assert progress(servers.say(sender, "heavy, and I've been diagnosed with burnout")) == (3, 9)
+    assert servers.slots(sender)["requested_slot"] == "sleep" and servers.slots(sender)["treatment"] is True
+
+
 def test_the_crisis_reply_comes_even_when_the_action_server_is_down(servers):
     in_form = f"e2e-{uuid.uuid4().hex}"
     servers.say(in_form, "start")
