@@ -70,7 +70,7 @@ class AnswerValidation(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> EventType | None:
         """The SDK's choice of the next topic, and before its question, where the self-assessment is: a custom
-        message {"progress": {"question": 4, "of": 10}} that the web server passes to the widget (bot/web/doctors.py)."""
+        message {"progress": {"question": 4, "of": 10}}, which the web server passes on to the widget."""
         chosen = await super().next_requested_slot(dispatcher, tracker, domain)
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         next_topic = next((topic for topic in required if tracker.slots.get(topic) is None), None)
