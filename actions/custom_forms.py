@@ -11,8 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.resources import content
 from bot.core import form
 from bot.core.safety import CRISIS_RISK_KEY, LANGUAGE_KEY
+from bot.core.summary import theme_lines
 
 FORM = "self_assessment_form"
 
@@ -110,19 +112,41 @@ class AnswerValidation(FormValidationAction, ABC):
         return events + [SlotSet(slot, value) for slot, value in found.items()]
 
     def answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        language = _language(tracker)
         step = form.read_answer(
             slot,
             value,
             int(tracker.get_slot("unreadable_answers") or 0),
             tracker.get_slot("skipped_topics"),
             (tracker.latest_message.get("intent") or {}).get("name"),
-            _language(tracker),
+            language,
         )
+        changed = self.corrected(slot, value, step, tracker, language)
+        if changed:
+            # "Actually, I'm on sick leave" at a later question: the earlier answers change, the doctor is told
+            # what changed, and an answer that says nothing about this question is not counted as unreadable.
+            read_now = step.slots.get(slot) is not None
+            step = form.AnswerStep(
+                {**(step.slots if read_now else {slot: None}), **changed},
+                step.response if read_now else None,
+            )
+            shown = theme_lines({s: v for s, v in changed.items() if v is not None}, content(language).labels)
+            dispatcher.utter_message(response="utter_answer_changed", changes="\n".join(shown))
         if step.response:
             dispatcher.utter_message(response=step.response)
         if slot == "self_harm":
             step.slots.setdefault("safety_check_due", None)
         return step.slots
+
+    @staticmethod
+    def corrected(slot: str, value: Any, step: form.AnswerStep, tracker: Tracker, language: str | None) -> dict:
+        """Earlier answers put right in the words of this answer (bot.core.form.corrections): looked for when the
+        words say so ("actually", «egentlig») or do not answer the question asked."""
+        if not isinstance(value, str) or slot == "self_harm" or step.slots.get("crisis"):
+            return {}
+        if step.slots.get(slot) is not None and not form.is_correction(value):
+            return {}
+        return form.corrections(value, tracker.slots, slot, language)
 
 
 class ValidateSelfAssessmentForm(AnswerValidation):

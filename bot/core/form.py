@@ -5,12 +5,14 @@ Pure Python: the form validation action (actions/) is a thin adapter around thes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.core.answers import Outcome, interpret, volunteered
 from bot.core.crisis import Risk, assess_risk
 from bot.core.language import asked_for_language
-from bot.core.values import FORM_SLOTS, is_valid_value
+from bot.core.textnorm import fold
+from bot.core.values import FORM_SLOTS, SickLeave, WorkStatus, is_valid_value
 
 # After this many answers to one question that the assistant cannot read, it moves on instead of asking again.
 MAX_UNREADABLE = 2
@@ -136,3 +138,74 @@ def needs_safety_check(text: str, risk: str | None = None) -> bool:
 
 def _risk(text: str, known: str | None) -> Risk:
     return Risk(known) if known in {r.value for r in Risk} else assess_risk(text).risk
+
+
+# --- correcting an earlier answer ---------------------------------------------------------------------------------
+# Words that say the doctor is putting an earlier answer right ("actually", "I meant", «egentlig», «jeg mente»), read
+# on the folded, lower-cased text (æøå folded: «rettelse», «jeg tok feil»).
+_CORRECTION_CUE = re.compile(
+    r"\b(actually|in fact|i meant|i mean|what i meant|correction|i got (it|that) wrong|i was wrong|my mistake|"
+    r"i said (it )?wrong|change my answer|not \w+ but|sorry,? (i|that)|wait,? (i|no)|"
+    r"egentlig|faktisk|jeg mente|eg meinte|mente jeg|meinte eg|rettelse|korreksjon|jeg tok feil|eg tok feil|"
+    r"jeg svarte feil|eg svarte feil|skrev feil|feil svar|endre svaret|det stemmer ikke|det stemmer ikkje|"
+    r"beklager,? (jeg|eg|det)|vent,? (jeg|eg|nei))\b"
+)
+# A correction's words are read for an earlier topic only when they name it (the answer lexicons read any words as
+# an answer to the question asked: "I do work as usual" would be a manageable workload). Folded, lower case.
+_TOPIC_WORDS = {
+    "work_status": r"work|working|job|post|shifts?|part[- ]time|full[- ]time|sick leave|off sick|jobb\w*|arbeid\w*|"
+    r"stilling\w*|deltid|fulltid|sykmeld\w*|sykemeld\w*|sjukmeld\w*|ufor\w*|permisjon",
+    "workload": r"workload|busy|demands?|hours|load|pressure|too much|arbeidsmengd\w*|belastning\w*|travelt?|"
+    r"mye a gjore|for mye|altfor mye|press\w*|krav",
+    "sleep": r"sleep\w*|slept|insomnia|nights?|awake|sov\w*|sovn\w*|natt\w*|netter|vaken|vakner",
+    "conflict": r"conflicts?|boss|colleagues?|manager|bullied|konflikt\w*|sjef\w*|kolleg\w*|leder\w*|mobb\w*|uenig",
+    "coping": r"cope|coping|manage|managing|mestr\w*|klar(er|ar)|takl\w*|orke?r?",
+    "sick_leave": r"sick leave|sick note|off sick|sykmeld\w*|sykemeld\w*|sjukmeld\w*|permisjon",
+    "treatment": r"gp|doctor|therapist|psycholog\w*|psychiatr\w*|treatment|medication|fastleg\w*|behandl\w*|"
+    r"psykolog\w*|psykiat\w*|terapeut\w*|medisin\w*",
+    "expectation": r"hope|hoping|want|looking for|need|hap\w*|onsk\w*|trenger|vil ha|ute etter",
+}
+_TOPIC_PATTERNS = {slot: re.compile(rf"\b({words})\b") for slot, words in _TOPIC_WORDS.items()}
+# Never changed by a correction in passing: the safety question is asked, and answered, on its own.
+_NOT_CORRECTED = frozenset({"self_harm"})
+
+
+def is_correction(text: str) -> bool:
+    """Whether the words say an earlier answer is being put right."""
+    return bool(_CORRECTION_CUE.search(fold((text or "").lower())))
+
+
+def corrections(text: str, slots: dict, asked: str | None, language: str | None = None) -> dict:
+    """Earlier answers the doctor puts right in `text` (asked about `asked` now): {slot: new value}, with the answers
+    that no longer fit cleared (None: asked again). With a correction's words ("actually", «egentlig») every earlier
+    topic the words answer is read; without them only what the words state clearly enough to count unasked (and
+    the caller asks this only when the words do not answer the question asked)."""
+    answered = [s for s in FORM_SLOTS if s != asked and s not in _NOT_CORRECTED and slots.get(s) is not None]
+    found = {s: v for s, v in volunteered(text, language).items() if s in answered}
+    if is_correction(text):
+        rest = _CORRECTION_CUE.sub(" ", fold(text.lower()))  # read without the cue («egentlig» says sick-leave doubt)
+        for slot in answered:
+            if slot not in _TOPIC_PATTERNS or not _TOPIC_PATTERNS[slot].search(rest):
+                continue  # warning signs are put right only by words clear enough to count unasked
+            reading = interpret(slot, rest, language)
+            if reading.outcome is Outcome.VALUE and slot not in found:
+                found[slot] = reading.value
+    changed = {s: v for s, v in found.items() if is_valid_value(s, v) and v != slots.get(s)}
+    return _consistent(changed, slots) if changed else {}
+
+
+def _consistent(changed: dict, slots: dict) -> dict:
+    """Related answers kept in step: on sick leave means the sick-leave question is answered too; back at work
+    means a sick-leave answer of "on leave" no longer holds (asked again), and the other way round."""
+    after = {**slots, **changed}
+    out = dict(changed)
+    work, leave = after.get("work_status"), after.get("sick_leave")
+    if "work_status" in changed:
+        if work == WorkStatus.SICK_LEAVE.value and leave != SickLeave.ON_LEAVE.value:
+            out["sick_leave"] = SickLeave.ON_LEAVE.value
+        elif work == WorkStatus.WORKING.value and leave == SickLeave.ON_LEAVE.value:
+            out["sick_leave"] = None
+    elif "sick_leave" in changed:
+        if leave == SickLeave.ON_LEAVE.value and work == WorkStatus.WORKING.value or leave != SickLeave.ON_LEAVE.value and work == WorkStatus.SICK_LEAVE.value:
+            out["work_status"] = None
+    return out

@@ -85,3 +85,25 @@ def test_yes_to_the_safety_question_gives_crisis_help_in_the_same_reply(dispatch
     slots = slot_events(run(tracker, dispatcher, domain))
     assert slots["self_harm"] is True and slots["crisis"] is True
     assert dispatcher.messages[0]["response"] == "utter_crisis"
+
+
+def test_an_earlier_answer_put_right_at_a_later_question_is_changed_and_said(dispatcher, domain):
+    """At the workload question: "actually, I'm on sick leave, not working". Work changes, sick leave follows it,
+    the doctor is told, and the workload question is asked again without an apology or a try used up."""
+    text = "actually, I'm on sick leave, not working"
+    tracker = user_says("mid_form", text)
+    tracker.add_slots([SlotSet("workload", text)])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["work_status"] == "sick_leave" and slots["sick_leave"] == "on_leave"
+    assert slots["workload"] is None and "unreadable_answers" not in slots
+    said = [m for m in dispatcher.messages if m.get("response")]
+    assert [m["response"] for m in said] == ["utter_answer_changed"]
+    assert "on sick leave" in said[0]["changes"]
+
+
+def test_an_answer_to_the_question_asked_is_not_taken_for_a_correction(dispatcher, domain):
+    tracker = user_says("mid_form", "busy but manageable, I'm working as usual")
+    tracker.add_slots([SlotSet("workload", "busy but manageable, I'm working as usual")])
+    slots = slot_events(run(tracker, dispatcher, domain))
+    assert slots["workload"] == "manageable" and "work_status" not in slots
+    assert not [m for m in dispatcher.messages if m.get("response") == "utter_answer_changed"]

@@ -158,3 +158,45 @@ def test_progress_is_the_questions_asked_and_those_still_to_ask():
     required = [t for t in FORM_SLOTS if t != "workload"]
     assert progress(["work_status", "workload"], "warning_signs", slots, required) == (3, 9)
     assert progress(list(FORM_SLOTS), None, slots, required) is None
+
+
+ANSWERED = {
+    "work_status": "working",
+    "workload": "heavy",
+    "sleep": "good",
+    "conflict": False,
+    "sick_leave": "not_relevant",
+    "self_harm": False,
+}
+
+
+@pytest.mark.parametrize(
+    "text, language, changed",
+    [
+        ("actually, I'm on sick leave, not working", "en", {"work_status": "sick_leave", "sick_leave": "on_leave"}),
+        ("I meant that I sleep badly", "en", {"sleep": "poor"}),
+        ("correction: my workload is unreasonable", "en", {"workload": "unreasonable"}),
+        ("faktisk er jeg sykmeldt nå, jobber ikke", "nb", {"work_status": "sick_leave", "sick_leave": "on_leave"}),
+        ("jeg mente at jeg sover elendig", "nb", {"sleep": "poor"}),
+        ("egentlig sover jeg veldig dårlig", "nb", {"sleep": "poor"}),  # «egentlig» is not sick-leave doubt here
+        ("eg tok feil, eg er i konflikt med sjefen", "nb", {"conflict": True}),
+        # no correction: the same as before, a new topic, or the safety question (never changed in passing)
+        ("actually I do work as usual", "en", {}),
+        ("I'm not coping at all", "en", {}),
+        ("actually, yes, I have thought of hurting myself", "en", {}),
+    ],
+)
+def test_corrections_change_earlier_answers_and_keep_related_ones_in_step(text, language, changed):
+    from bot.core.form import corrections
+
+    assert corrections(text, ANSWERED, "coping", language) == changed
+
+
+def test_back_at_work_asks_the_sick_leave_question_again():
+    from bot.core.form import corrections
+
+    on_leave = {**ANSWERED, "work_status": "sick_leave", "sick_leave": "on_leave"}
+    assert corrections("sorry, I meant I'm working as usual now", on_leave, "coping", "en") == {
+        "work_status": "working",
+        "sick_leave": None,
+    }

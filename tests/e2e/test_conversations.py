@@ -171,6 +171,18 @@ def test_each_question_comes_with_where_the_self_assessment_is(servers):
     assert servers.slots(sender)["requested_slot"] == "sleep" and servers.slots(sender)["treatment"] is True
 
 
+def test_an_earlier_answer_can_be_put_right_in_words_at_a_later_question(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "start")
+    servers.say(sender, "I work full time")
+    servers.say(sender, "heavy")
+    reply = text_of(servers.say(sender, "actually, I'm on sick leave, not working"))
+    slots = servers.slots(sender)
+    assert slots["work_status"] == "sick_leave" and slots["sick_leave"] == "on_leave", slots
+    assert "changed" in reply and "on sick leave" in reply and "didn't quite get" not in reply, reply
+    assert slots["requested_slot"] == "sleep" and not slots["unreadable_answers"]
+
+
 def test_the_crisis_reply_comes_even_when_the_action_server_is_down(servers):
     in_form = f"e2e-{uuid.uuid4().hex}"
     servers.say(in_form, "start")
