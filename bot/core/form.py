@@ -205,7 +205,11 @@ def _consistent(changed: dict, slots: dict) -> dict:
             out["sick_leave"] = SickLeave.ON_LEAVE.value
         elif work == WorkStatus.WORKING.value and leave == SickLeave.ON_LEAVE.value:
             out["sick_leave"] = None
-    elif "sick_leave" in changed:
-        if leave == SickLeave.ON_LEAVE.value and work == WorkStatus.WORKING.value or leave != SickLeave.ON_LEAVE.value and work == WorkStatus.SICK_LEAVE.value:
-            out["work_status"] = None
+    elif "sick_leave" in changed and _leave_contradicts_work(leave, work):
+        out["work_status"] = None  # on leave while "working", or no longer on leave while "on sick leave": ask again
     return out
+
+
+def _leave_contradicts_work(leave: object, work: object) -> bool:
+    on_leave = leave == SickLeave.ON_LEAVE.value
+    return (on_leave and work == WorkStatus.WORKING.value) or (not on_leave and work == WorkStatus.SICK_LEAVE.value)
