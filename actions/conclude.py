@@ -55,4 +55,5 @@ class ActionConcludeAssessment(Action):
             SlotSet("help_category", assessment.category.value),
             SlotSet("assessment_reasons", list(assessment.reasons)),
             SlotSet("pending_offer", offer.pending_value),
+            SlotSet("result_shown", True),  # words after it may put an answer right (data/rules.yml)
         ]

@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.resources import content
@@ -28,17 +28,6 @@ def _user_messages_since_restart(tracker: Tracker) -> list[tuple[str, str | None
         elif event.get("event") == "user" and event.get("text") and not event["text"].startswith("/"):
             messages.append((event["text"], (event.get("parse_data") or {}).get(CRISIS_RISK_KEY)))
     return messages
-
-
-def _asked_since_restart(tracker: Tracker) -> list[str]:
-    """The topics the form has asked about since the last restart, in order, each as often as it was set."""
-    asked: list[str] = []
-    for event in tracker.events:
-        if event.get("event") == "restart":
-            asked = []
-        elif event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT and event.get("value"):
-            asked.append(event["value"])
-    return asked
 
 
 def _language(tracker: Tracker) -> str | None:
@@ -76,8 +65,9 @@ class AnswerValidation(FormValidationAction, ABC):
         chosen = await super().next_requested_slot(dispatcher, tracker, domain)
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         next_topic = next((topic for topic in required if tracker.slots.get(topic) is None), None)
-        at = form.progress(_asked_since_restart(tracker), next_topic, tracker.slots, required)
-        if at:
+        skipped, unasked = tracker.get_slot("skipped_topics"), tracker.get_slot("unasked_topics")
+        at = form.progress(next_topic, tracker.slots, required, skipped, unasked)
+        if at and not tracker.get_slot("result_shown"):  # changing an answer after the result: no count
             dispatcher.utter_message(json_message={"progress": {"question": at[0], "of": at[1]}})
         return chosen
 
@@ -109,6 +99,8 @@ class AnswerValidation(FormValidationAction, ABC):
         )
         if found and starting:
             dispatcher.utter_message(response="utter_noted_from_opening")
+        if found:  # answered unasked: not counted in the progress ("Question 4 of 9")
+            events.append(SlotSet("unasked_topics", sorted(set(tracker.get_slot("unasked_topics") or []) | set(found))))
         return events + [SlotSet(slot, value) for slot, value in found.items()]
 
     def answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.core.crisis import assess_risk
+from bot.core.form import change_topic_payloads
 from bot.core.inbound import CRISIS_COMMAND, Screened, Verdict, button_commands, screen
 from bot.core.language import LANGUAGES
 from bot.core.safety import LANGUAGE_ENTITY, PAGE_LANGUAGE_KEY, answer_language
@@ -100,7 +101,8 @@ def domain_button_commands(domain: Domain) -> frozenset[str]:
             for button in variation.get("buttons") or []
         ]
         _commands_by_domain.clear()
-        _commands_by_domain[key] = button_commands(payloads)
+        # and the buttons an action builds: the list of answers to change (actions/change.py)
+        _commands_by_domain[key] = button_commands(payloads) | change_topic_payloads()
     return _commands_by_domain[key]
 
 

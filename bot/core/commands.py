@@ -37,6 +37,10 @@ _COMMANDS: dict[str, re.Pattern] = {
         r"(?=[a-z -]{0,8}\d)[a-z0-9]{4}[ -]?[a-z0-9]{4}\b|"
         r"\bchanged my mind about (the |my )?(summary|sharing)\b|\bdon'?t want to share (the|my) summary\b"
     ),
+    "change_answer": re.compile(
+        r"\b(change|correct|edit|fix|redo) (an|my|one|one of my|some of my|the|that) (answers?|replies)\b|"
+        r"\bchange (what|something) i (said|answered)\b|\bchange (one|some) of (my|the) answers\b"
+    ),
     "ask_why": re.compile(
         r"^(but )?why\W*$|^why (do|are|would|is|does|should|did) (you|this|that|it|i)\b|"
         r"\bwhy (do|are|would) you (ask|need|want)|\bwhy (does|would|should) (it|that|this) matter\b|"
@@ -81,6 +85,10 @@ _COMMANDS_NB: dict[str, re.Pattern] = {
         r"\b(trekk|trekke|trekkje|slett|slette|fjern|fjerne|annuller\w*|ta tilbake|angre\w*|angra)\b.{0,40}"
         r"\b(oppsum\w*|sammendrag\w*|samtykke\w*|koden)\b|\bombestemt meg\b.{0,30}\b(oppsum\w*|sammendrag\w*)|"
         r"\bikke (a )?dele (oppsum\w*|sammendrag\w*)"
+    ),
+    "change_answer": re.compile(
+        r"\b(endre|endra|rette|retta|korrigere|bytte) (opp )?((et|eit|ett|mitt|noen av|et av|eit av) )?"
+        r"(svar|svaret|svarene|svara|svarane)\b|\b(endre|endra|rette|retta) (noe|det) (jeg|eg) (svarte|svara)\b"
     ),
     "ask_why": re.compile(
         _NB_LEAD + r"(hvorfor|why)( det| da)?\W*$|\b(hvorfor|why) (spor|vil|trenger|ma|skal) (du|dere)\b|"

@@ -30,16 +30,22 @@ def remaining_topics(skipped: list[str] | None, safety_check_due: bool) -> list[
     return topics
 
 
-def progress(asked: list[str], next_topic: str | None, slots: dict, required: list[str]) -> tuple[int, int] | None:
-    """Where the self-assessment is, as ("question", "of") for "Question 4 of 10": the questions asked so far (`asked`,
-    each once, the one about to be asked included) and those still to be asked. Topics answered unasked, skipped or
-    no longer required are not counted, so the total can only shrink as the doctor goes on. None when no question is
-    next (the form is done)."""
+def progress(
+    next_topic: str | None, slots: dict, required: list[str], skipped: list[str] | None, unasked: list[str] | None
+) -> tuple[int, int] | None:
+    """Where the self-assessment is, as (question, of) for "Question 4 of 10": the questions answered or skipped so
+    far, then this one, then those still to be asked. Topics the doctor answered unasked (`unasked`) are counted
+    nowhere, so the total shrinks as they do. None when no question is next (the form is done)."""
     if next_topic is None:
         return None
-    seen = list(dict.fromkeys([t for t in asked if t in FORM_SLOTS] + [next_topic]))
-    still = [t for t in required if t not in seen and slots.get(t) is None]
-    return len(seen), len(seen) + len(still)
+    left_out = set(unasked or [])
+    done = [
+        t
+        for t in FORM_SLOTS
+        if t != next_topic and t not in left_out and (slots.get(t) is not None or t in (skipped or []))
+    ]
+    still = [t for t in required if t != next_topic and slots.get(t) is None]
+    return len(done) + 1, len(done) + 1 + len(still)
 
 
 @dataclass(frozen=True)
@@ -213,3 +219,36 @@ def _consistent(changed: dict, slots: dict) -> dict:
 def _leave_contradicts_work(leave: object, work: object) -> bool:
     on_leave = leave == SickLeave.ON_LEAVE.value
     return (on_leave and work == WorkStatus.WORKING.value) or (not on_leave and work == WorkStatus.SICK_LEAVE.value)
+
+
+CHANGE_TOPIC_INTENT = "change_topic"
+
+
+def change_topic_payload(topic: str) -> str:
+    """The button payload that chooses `topic` to change (the web channel honours exactly these, bot/core/inbound)."""
+    return f'/{CHANGE_TOPIC_INTENT}{{"topic": "{topic}"}}'
+
+
+def change_topic_payloads() -> frozenset[str]:
+    return frozenset(change_topic_payload(topic) for topic in FORM_SLOTS if topic not in _NOT_CORRECTED)
+
+
+def changeable_topics(slots: dict) -> list[str]:
+    """The answers a doctor may choose to change, in the form's order (not the safety question)."""
+    return [s for s in FORM_SLOTS if s not in _NOT_CORRECTED and slots.get(s) is not None]
+
+
+def clear_for_change(topic: str, slots: dict, skipped: list[str] | None) -> dict:
+    """Slot values that make the form ask `topic` again (and an answer tied to it: work and sick leave go together
+    when one said "on sick leave"); {} when `topic` is not one that can be changed."""
+    if topic not in FORM_SLOTS or topic in _NOT_CORRECTED:
+        return {}
+    out: dict = {topic: None, "unreadable_answers": 0}
+    tied = (
+        slots.get("work_status") == WorkStatus.SICK_LEAVE.value or slots.get("sick_leave") == SickLeave.ON_LEAVE.value
+    )
+    if tied and topic in ("work_status", "sick_leave"):
+        out["sick_leave" if topic == "work_status" else "work_status"] = None
+    if topic in (skipped or []):
+        out["skipped_topics"] = [t for t in skipped if t != topic] or None
+    return out

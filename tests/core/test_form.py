@@ -145,19 +145,18 @@ def test_an_answer_with_a_language_request_in_it_is_still_an_answer():
     assert read_answer("sleep", "in English please: I sleep badly", 0, None, None, "en").slots == {"sleep": "poor"}
 
 
-def test_progress_is_the_questions_asked_and_those_still_to_ask():
+def test_progress_is_the_questions_done_and_those_still_to_ask():
     from bot.core.form import progress
 
     slots = dict.fromkeys(FORM_SLOTS)
-    assert progress([], "work_status", slots, list(FORM_SLOTS)) == (1, 10)
-    slots.update(work_status="working", sleep="poor")  # sleep said unasked at the first question
-    assert progress(["work_status"], "workload", slots, list(FORM_SLOTS)) == (2, 9)
-    # asked again after an unreadable answer, or after "why?": still the same question
-    assert progress(["work_status", "workload", "workload"], "workload", slots, list(FORM_SLOTS)) == (2, 9)
-    # a skipped topic was asked: it counts among the asked, and is no longer required
+    every = list(FORM_SLOTS)
+    assert progress("work_status", slots, every, None, None) == (1, 10)
+    slots.update(work_status="working", treatment=True)  # treatment said unasked at the first question
+    assert progress("workload", slots, every, None, ["treatment"]) == (2, 9)
+    # a skipped topic was asked: it counts among those done, and is no longer required
     required = [t for t in FORM_SLOTS if t != "workload"]
-    assert progress(["work_status", "workload"], "warning_signs", slots, required) == (3, 9)
-    assert progress(list(FORM_SLOTS), None, slots, required) is None
+    assert progress("sleep", slots, required, ["workload"], ["treatment"]) == (3, 9)
+    assert progress(None, slots, required, ["workload"], ["treatment"]) is None
 
 
 ANSWERED = {

@@ -183,6 +183,45 @@ def test_an_earlier_answer_can_be_put_right_in_words_at_a_later_question(servers
     assert slots["requested_slot"] == "sleep" and not slots["unreadable_answers"]
 
 
+ADVICE_ANSWERS = [
+    "I work full time",
+    "busy but manageable",
+    "some nights are bad",
+    "I snap at my kids",
+    "no",
+    "I'm coping",
+    "not relevant",
+    "no",
+    "some advice",
+    "no",
+]
+
+
+def test_an_answer_changed_after_the_result_gives_the_result_again(servers):
+    """From the "change an answer" list at the result, and in words after it: the slot changes, and so does the
+    result."""
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "start")
+    for answer in ADVICE_ANSWERS:
+        servers.say(sender, answer)
+    assert servers.slots(sender)["help_category"] == "looking_for_advice"
+
+    listed = servers.say(sender, "change an answer")
+    buttons = {b["title"]: b["payload"] for r in listed for b in r.get("buttons") or []}
+    assert "Work: working" in buttons and not any("self-harm" in title for title in buttons), buttons
+    servers.say(sender, buttons["Work: working"])
+    assert servers.slots(sender)["requested_slot"] == "work_status"
+    result = text_of(servers.say(sender, "I've been on sick leave since March"))
+    slots = servers.slots(sender)
+    assert slots["work_status"] == "sick_leave" and slots["help_category"] == "way_back_or_out", slots
+    assert "way back" in result, result
+
+    reply = text_of(servers.say(sender, "actually I sleep very badly"))
+    assert "changed" in reply and servers.slots(sender)["sleep"] == "poor", reply
+    reply = text_of(servers.say(sender, "I work in a hospital in Bergen"))
+    assert "Change an answer" in reply and servers.slots(sender)["sleep"] == "poor", reply
+
+
 def test_the_crisis_reply_comes_even_when_the_action_server_is_down(servers):
     in_form = f"e2e-{uuid.uuid4().hex}"
     servers.say(in_form, "start")
