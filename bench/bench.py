@@ -117,7 +117,7 @@ class Doctor:
         for _ in range(20):
             slot = self.asked(replies)
             if slot is None:
-                return any("How to reach them" in (r.get("text") or "") for r in replies)
+                return any("A good first step" in (r.get("text") or "") for r in replies)
             replies = self.say(self.persona["answers"].get(slot, "I'm not sure"))
         return False
 

@@ -54,7 +54,8 @@ def answer_offer(accepted: bool, pending: object, summary_made: bool) -> OfferSt
     plain one), and what comes next.
 
     - A person: a yes stores the handoff request, a no is met kindly; either way the summary is offered next.
-    - The summary: a yes stores it, a no stores nothing and says so; either way the result ends, nothing pending.
+    - The summary: a yes stores it (what was stored ends the result: the adapter says it), a no stores nothing and
+      says so; either way nothing is pending.
     - Nothing (or a value that names no offer): the result ends; a no clears the slot, a yes leaves it as it is.
     """
     offer = next((o for o in Offer if o.value == pending), None)
@@ -65,6 +66,17 @@ def answer_offer(accepted: bool, pending: object, summary_made: bool) -> OfferSt
         return OfferStep(say=("utter_crisis_declined", *then.say), pending=then.pending)
     if offer is Offer.SUMMARY:
         if accepted:
-            return OfferStep(store=Offer.SUMMARY, say=("utter_result_outro",), pending=None)
+            return OfferStep(store=Offer.SUMMARY, say=(), pending=None)
         return OfferStep(say=("utter_intake_declined", "utter_result_outro"), pending=None)
     return OfferStep(say=("utter_result_outro",), pending=None, set_pending=not accepted)
+
+
+def offer_again(pending: object) -> OfferStep:
+    """After "More about this": the question still waiting for an answer, asked again (its buttons are the ones the
+    doctor sees last); nothing when none is pending. The pending offer itself is not touched."""
+    offer = next((o for o in Offer if o.value == pending), None)
+    if offer is Offer.HANDOFF:
+        return OfferStep(say=("utter_offer_handoff",), set_pending=False)
+    if offer is Offer.SUMMARY:
+        return OfferStep(say=("utter_offer_summary",), set_pending=False)
+    return OfferStep(set_pending=False)

@@ -3,7 +3,7 @@
 
 import pytest
 
-from bot.core.offers import Offer, OfferStep, answer_offer, first_offer
+from bot.core.offers import Offer, OfferStep, answer_offer, first_offer, offer_again
 
 OFFER_SUMMARY = OfferStep(say=("utter_offer_summary",), pending=Offer.SUMMARY)
 OUTRO = OfferStep(say=("utter_result_outro",), pending=None)
@@ -72,8 +72,8 @@ def test_the_first_offer_at_the_result(crisis, handoff_requested, summary_made, 
             True,
             "summary",
             False,
-            OfferStep(store=Offer.SUMMARY, say=("utter_result_outro",), pending=None),
-            "yes to the summary: it is stored (the adapter shows what), then the result ends",
+            OfferStep(store=Offer.SUMMARY, say=(), pending=None),
+            "yes to the summary: it is stored, and what was stored (the adapter shows it) ends the result",
         ),
         (
             False,
@@ -86,7 +86,7 @@ def test_the_first_offer_at_the_result(crisis, handoff_requested, summary_made, 
             True,
             Offer.SUMMARY,
             False,
-            OfferStep(store=Offer.SUMMARY, say=("utter_result_outro",), pending=None),
+            OfferStep(store=Offer.SUMMARY, say=(), pending=None),
             "the enum reads as its slot value",
         ),
         (
@@ -139,3 +139,17 @@ def test_nothing_is_stored_on_a_no():
     for pending in (*Offer, None):
         for summary_made in (False, True):
             assert answer_offer(False, pending, summary_made).store is None
+
+
+@pytest.mark.parametrize(
+    "pending,say",
+    [
+        ("summary", ("utter_offer_summary",)),
+        ("handoff", ("utter_offer_handoff",)),
+        (None, ()),
+        ("something else", ()),
+    ],
+)
+def test_after_the_details_the_pending_question_is_asked_again_and_left_pending(pending, say):
+    step = offer_again(pending)
+    assert step.say == say and step.store is None and step.set_pending is False
