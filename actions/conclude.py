@@ -49,7 +49,7 @@ class ActionConcludeAssessment(Action):
             handoff_requested=bool(tracker.get_slot("handoff_code")),
             summary_made=bool(tracker.get_slot("intake_code")),
         )
-        say(dispatcher, offer.say)
+        say(dispatcher, offer.say, tracker, domain)
         return [
             SlotSet("help_category", assessment.category.value),
             SlotSet("assessment_reasons", list(assessment.reasons)),
@@ -77,5 +77,5 @@ class ActionShowDetails(Action):
             dispatcher.utter_message(response="utter_service", name=service.name, what=service.what, how=service.how)
         for note in advice.notes:
             dispatcher.utter_message(response="utter_note", note=note)
-        say(dispatcher, offer_again(tracker.get_slot("pending_offer")).say)
+        say(dispatcher, offer_again(tracker.get_slot("pending_offer")).say, tracker, domain)
         return []
