@@ -96,7 +96,7 @@ class Doctor:
     # What a doctor says to start, when unsure, and what marks the result (utter_service), in each language.
     START = {"en": "Yes, I'd like to start the self-assessment", "nb": "Ja, jeg vil gjerne starte"}
     NOT_SURE = {"en": "I'm not sure", "nb": "Vet ikke"}
-    RESULT = {"en": "How to reach them", "nb": "Slik tar du kontakt"}
+    RESULT = {"en": "A good first step", "nb": "Et godt første steg"}
 
     def __init__(self, url: str | list[str], persona: dict, matchers: dict[str, str]):
         urls = [url] if isinstance(url, str) else list(url)

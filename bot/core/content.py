@@ -31,6 +31,7 @@ class Service:
     name: str
     what: str
     how: str
+    short_how: str  # how to reach it in a line, for the result as it is shown first; `how` comes with the details
     source: str
 
 
@@ -47,6 +48,7 @@ class Content:
     services: dict[str, Service]
     recommendations: dict[HelpCategory, CategoryAdvice]
     notes: dict[str, str]
+    short_notes: dict[str, str]  # a line for some notes (barriers always), for the result as it is shown first
     category_names: dict[HelpCategory, str]
     reasons: dict[str, str]
     labels: dict  # plain words for coded values (intake summaries, the counsellor preview)
@@ -80,6 +82,7 @@ def load_content(path: Path) -> Content:
             name=_require(s, "name", where),
             what=_require(s, "what", where).strip(),
             how=_require(s, "how", where).strip(),
+            short_how=_require(s, "short_how", where).strip(),
             source=_require(s, "source", where),
         )
     notes = {k: v.strip() for k, v in _require(raw, "notes", str(path)).items()}
@@ -103,6 +106,11 @@ def load_content(path: Path) -> Content:
         )
     for needed in ("barriers", "no_treatment", "sick_leave_dilemma", "wants_treatment"):
         _require(notes, needed, "notes")
+    short_notes = {k: v.strip() for k, v in _require(raw, "short_notes", str(path)).items()}
+    _require(short_notes, "barriers", "short_notes")
+    for note in short_notes:
+        if note not in notes:
+            raise ContentError(f"short_notes: unknown note {note!r}")
     if "gp" not in services:
         raise ContentError("services: 'gp' is needed for doctors who need treatment")
     labels = _labels(_require(raw, "labels", str(path)), notes)
@@ -112,6 +120,7 @@ def load_content(path: Path) -> Content:
         services=services,
         recommendations=recommendations,
         notes=notes,
+        short_notes=short_notes,
         category_names=names,
         reasons=dict(_require(raw, "reasons", str(path))),
         labels=labels,

@@ -16,6 +16,8 @@ class Offer(str, Enum):
 
     HANDOFF = "handoff"  # a person from the peer-support service contacts the doctor
     SUMMARY = "summary"  # an intake summary of coded themes, kept for a counsellor
+    HOPE_CONFIRM = "hope_confirm"  # yes to the summary: is the hope, read back as its coded value, right?
+    HOPE_CHOICE = "hope_choice"  # no, change it: which of the coded hopes, then the summary is stored with it
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class OfferStep:
     say: tuple[str, ...] = ()
     pending: Offer | None = None
     set_pending: bool = True  # False: the `pending_offer` slot is left as it is (no event)
+    expectation: str | None = None  # with store=SUMMARY: the hope the doctor chose instead of the one answered
 
     @property
     def pending_value(self) -> str | None:
@@ -49,22 +52,65 @@ def summary_offer(summary_made: bool) -> OfferStep:
     return OfferStep(say=("utter_offer_summary",), pending=Offer.SUMMARY)
 
 
-def answer_offer(accepted: bool, pending: object, summary_made: bool) -> OfferStep:
+def answer_offer(
+    accepted: bool,
+    pending: object,
+    summary_made: bool,
+    hope_answered: bool = False,
+    chosen: str | None = None,
+    words_only: bool = False,
+) -> OfferStep:
     """The doctor's yes (`accepted`) or no to the offer in the `pending_offer` slot (any value: the slot is a
     plain one), and what comes next.
 
     - A person: a yes stores the handoff request, a no is met kindly; either way the summary is offered next.
-    - The summary: a yes stores it, a no stores nothing and says so; either way the result ends, nothing pending.
+    - The summary: a yes first reads the hope back as its coded value (`hope_answered`: the expectation question
+      was answered) and stores only on a second yes; without an answered hope it stores at once. What was stored
+      ends the result (the adapter says it). A no stores nothing and says so; nothing is pending after it.
+    - The hope read back: yes stores; no shows the coded hopes to choose from.
+    - The choice: the hope `chosen` (read from the doctor's words by the adapter) is stored with the summary; with
+      none read, a no stores nothing, anything else shows the choices again.
+    - `words_only`: the doctor wrote neither yes nor no; only the choice reads words, any other question is asked
+      again (offer_again).
     - Nothing (or a value that names no offer): the result ends; a no clears the slot, a yes leaves it as it is.
     """
     offer = next((o for o in Offer if o.value == pending), None)
+    if offer is Offer.HOPE_CHOICE:
+        if chosen:
+            return OfferStep(store=Offer.SUMMARY, expectation=chosen, pending=None)
+        if accepted or words_only:
+            return OfferStep(say=("utter_ask_hope_choice",), pending=Offer.HOPE_CHOICE)
+        return OfferStep(say=("utter_intake_declined", "utter_result_outro"), pending=None)
+    if words_only:
+        return offer_again(pending) if offer else OfferStep(say=("utter_result_outro",), set_pending=False)
     if offer is Offer.HANDOFF:
         then = summary_offer(summary_made)
         if accepted:
             return OfferStep(store=Offer.HANDOFF, say=then.say, pending=then.pending)
         return OfferStep(say=("utter_crisis_declined", *then.say), pending=then.pending)
     if offer is Offer.SUMMARY:
+        if accepted and hope_answered:
+            return OfferStep(say=("utter_confirm_hope",), pending=Offer.HOPE_CONFIRM)
         if accepted:
-            return OfferStep(store=Offer.SUMMARY, say=("utter_result_outro",), pending=None)
+            return OfferStep(store=Offer.SUMMARY, say=(), pending=None)
         return OfferStep(say=("utter_intake_declined", "utter_result_outro"), pending=None)
+    if offer is Offer.HOPE_CONFIRM:
+        if accepted:
+            return OfferStep(store=Offer.SUMMARY, say=(), pending=None)
+        return OfferStep(say=("utter_ask_hope_choice",), pending=Offer.HOPE_CHOICE)
     return OfferStep(say=("utter_result_outro",), pending=None, set_pending=not accepted)
+
+
+def offer_again(pending: object) -> OfferStep:
+    """After "More about this": the question still waiting for an answer, asked again (its buttons are the ones the
+    doctor sees last); nothing when none is pending. The pending offer itself is not touched."""
+    offer = next((o for o in Offer if o.value == pending), None)
+    if offer is Offer.HANDOFF:
+        return OfferStep(say=("utter_offer_handoff",), set_pending=False)
+    if offer is Offer.SUMMARY:
+        return OfferStep(say=("utter_offer_summary",), set_pending=False)
+    if offer is Offer.HOPE_CONFIRM:
+        return OfferStep(say=("utter_confirm_hope",), set_pending=False)
+    if offer is Offer.HOPE_CHOICE:
+        return OfferStep(say=("utter_ask_hope_choice",), set_pending=False)
+    return OfferStep(set_pending=False)

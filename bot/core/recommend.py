@@ -51,3 +51,27 @@ def recommend(assessment: Assessment, answers: Answers, content: Content) -> Rec
         notes=tuple(content.notes[k] for k in keys),
         note_keys=keys,
     )
+
+
+@dataclass(frozen=True)
+class Glance:
+    """The result as it is shown first: the one first step, the other options a line each, the short notes.
+    Every long text stays in the Recommendation, for "More about this"."""
+
+    first: Service
+    others: tuple[Service, ...]
+    short_notes: tuple[str, ...]
+
+
+def at_a_glance(advice: Recommendation, content: Content) -> Glance:
+    """The first recommended service is the first step; notes without a short form are left to the details."""
+    return Glance(
+        first=advice.services[0],
+        others=advice.services[1:],
+        short_notes=tuple(content.short_notes[k] for k in advice.note_keys if k in content.short_notes),
+    )
+
+
+def service_lines(services: tuple[Service, ...]) -> str:
+    """The other options, one line each: name and the short way to reach it."""
+    return "\n".join(f"• {service.name}: {service.short_how}" for service in services)

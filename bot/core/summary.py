@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.core.answers import Outcome, interpret
 from bot.core.assessment import Answers, classify_help_seeking
 from bot.core.content import Content
 from bot.core.recommend import recommend
@@ -116,3 +118,46 @@ def theme_lines(themes: dict, labels: dict) -> list[str]:
             shown = labels[slot][value]
         lines.append(f"{labels['topics'][slot]}: {shown}")
     return lines
+
+
+# The doctor's words read back are cut here (at a word), so a long message does not bury the question.
+READ_BACK_MAX_CHARS = 200
+
+
+def hope_in_own_words(events: Iterable[dict], button_answers: Iterable[str]) -> str | None:
+    """What the doctor wrote to answer the expectation question, to read back before a summary is stored (shown in
+    the chat only, never stored). None when the coded value came from a button (`button_answers`: the question's
+    button payloads), was volunteered in another answer, or the words are not there (a restart, a new session)."""
+    buttons = {b.strip().casefold() for b in button_answers}
+    asking = words = found = None
+    for event in events:
+        kind, name = event.get("event"), event.get("name")
+        if kind in ("restart", "session_started"):
+            asking = words = found = None
+        elif kind == "user":
+            words = event.get("text") if asking == "expectation" else None
+        elif kind == "slot" and name == "requested_slot":
+            asking = event.get("value")
+        elif kind == "slot" and name == "expectation":
+            found = words if asking == "expectation" and event.get("value") is not None else None
+    if not isinstance(found, str) or not found.strip() or found.strip().casefold() in buttons:
+        return None
+    found = " ".join(found.split())
+    if len(found) > READ_BACK_MAX_CHARS:
+        found = found[:READ_BACK_MAX_CHARS].rsplit(" ", 1)[0] + " …"
+    return found
+
+
+def chosen_hope(text: object, labels: dict[str, str], language: str | None) -> str | None:
+    """The coded hope the doctor chose when the read-back was wrong: a label tapped or typed ("tools and a next
+    step"), else the words read as the expectation question reads them ("some advice"); None when neither fits."""
+    if not isinstance(text, str):
+        return None
+    plain = " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+    for value, label in labels.items():
+        if plain == " ".join(re.sub(r"[^\w\s]", " ", label.casefold()).split()):
+            return value
+    reading = interpret("expectation", text, language)
+    if reading.outcome is Outcome.VALUE and is_valid_value("expectation", reading.value):
+        return reading.value
+    return "unsure" if reading.outcome is Outcome.UNSURE else None

@@ -18,7 +18,7 @@ from tests.web.test_counsellor import PASSWORD, Browser
 
 CONTRACT_SLOTS = (*FORM_SLOTS, "help_category", "crisis")
 
-RESULT = "How to reach them"
+RESULT = "A good first step"
 
 
 def sender() -> str:

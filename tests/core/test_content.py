@@ -50,6 +50,9 @@ def _broken(tmp_path, change):
         ),
         (lambda raw: raw["crisis_lines"][0].pop("phone"), "phone"),
         (lambda raw: raw["notes"].pop("barriers"), "barriers"),
+        (lambda raw: raw["services"][1].pop("short_how"), "short_how"),
+        (lambda raw: raw["short_notes"].pop("barriers"), "barriers"),
+        (lambda raw: raw["short_notes"].update(elsewhere="a note with no long form"), "elsewhere"),
     ],
 )
 def test_a_broken_content_file_fails_loudly(tmp_path, change, message):
@@ -58,6 +61,19 @@ def test_a_broken_content_file_fails_loudly(tmp_path, change, message):
 
 
 NORWEGIAN_FILE = CONTENT_FILE.with_name("no_nb.yml")
+
+
+@pytest.mark.parametrize("path", [CONTENT_FILE, NORWEGIAN_FILE], ids=["en", "nb"])
+def test_the_short_way_to_reach_a_service_names_the_place_the_long_one_does(path):
+    """The result shows `short_how` first; the long `how` (with `what`) comes with the details, so the short form
+    may leave things out but never send the doctor somewhere else."""
+    for service in load_content(path).services.values():
+        assert len(service.short_how.split()) <= 16, service.id
+        places = {w.strip('.,()«»"') for w in service.how.split() if "." in w.strip('.,()«»"') or w.istitle()}
+        assert any(place and place in service.short_how for place in places), service.id
+        assert len(service.short_how) < len(service.how), service.id
+
+
 # Fields that are facts or codes, the same in every language; every other string is text a reader sees.
 SAME_IN_EVERY_LANGUAGE = ("id", "phone", "chat", "source")
 

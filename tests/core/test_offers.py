@@ -3,7 +3,7 @@
 
 import pytest
 
-from bot.core.offers import Offer, OfferStep, answer_offer, first_offer
+from bot.core.offers import Offer, OfferStep, answer_offer, first_offer, offer_again
 
 OFFER_SUMMARY = OfferStep(say=("utter_offer_summary",), pending=Offer.SUMMARY)
 OUTRO = OfferStep(say=("utter_result_outro",), pending=None)
@@ -72,8 +72,8 @@ def test_the_first_offer_at_the_result(crisis, handoff_requested, summary_made, 
             True,
             "summary",
             False,
-            OfferStep(store=Offer.SUMMARY, say=("utter_result_outro",), pending=None),
-            "yes to the summary: it is stored (the adapter shows what), then the result ends",
+            OfferStep(store=Offer.SUMMARY, say=(), pending=None),
+            "yes to the summary (no hope answered): stored, and what was stored (the adapter shows it) ends the result",
         ),
         (
             False,
@@ -86,7 +86,7 @@ def test_the_first_offer_at_the_result(crisis, handoff_requested, summary_made, 
             True,
             Offer.SUMMARY,
             False,
-            OfferStep(store=Offer.SUMMARY, say=("utter_result_outro",), pending=None),
+            OfferStep(store=Offer.SUMMARY, say=(), pending=None),
             "the enum reads as its slot value",
         ),
         (
@@ -139,3 +139,81 @@ def test_nothing_is_stored_on_a_no():
     for pending in (*Offer, None):
         for summary_made in (False, True):
             assert answer_offer(False, pending, summary_made).store is None
+
+
+@pytest.mark.parametrize(
+    "pending,say",
+    [
+        ("summary", ("utter_offer_summary",)),
+        ("handoff", ("utter_offer_handoff",)),
+        ("hope_confirm", ("utter_confirm_hope",)),
+        ("hope_choice", ("utter_ask_hope_choice",)),
+        (None, ()),
+        ("something else", ()),
+    ],
+)
+def test_after_the_details_the_pending_question_is_asked_again_and_left_pending(pending, say):
+    step = offer_again(pending)
+    assert step.say == say and step.store is None and step.set_pending is False
+
+
+CHOICES = OfferStep(say=("utter_ask_hope_choice",), pending=Offer.HOPE_CHOICE)
+DECLINED = OfferStep(say=("utter_intake_declined", "utter_result_outro"), pending=None)
+STORED = OfferStep(store=Offer.SUMMARY, pending=None)
+
+
+@pytest.mark.parametrize(
+    "accepted,pending,kwargs,expected,why",
+    [
+        (
+            True,
+            "summary",
+            {"hope_answered": True},
+            OfferStep(say=("utter_confirm_hope",), pending=Offer.HOPE_CONFIRM),
+            "yes to the summary with a hope answered: read it back first, store nothing yet",
+        ),
+        (True, "summary", {"hope_answered": False}, STORED, "the hope skipped: nothing to read back, stored at once"),
+        (False, "summary", {"hope_answered": True}, DECLINED, "no to the summary: nothing read back or stored"),
+        (True, "hope_confirm", {}, STORED, "yes, store it"),
+        (False, "hope_confirm", {}, CHOICES, "no, change it: the coded hopes to choose from"),
+        (
+            True,
+            "hope_choice",
+            {"chosen": "referral"},
+            OfferStep(store=Offer.SUMMARY, expectation="referral"),
+            "a hope chosen: stored with it",
+        ),
+        (
+            False,
+            "hope_choice",
+            {"chosen": "unsure"},
+            OfferStep(store=Offer.SUMMARY, expectation="unsure"),
+            "'not sure yet' read as a no by the classifier is still a choice",
+        ),
+        (False, "hope_choice", {}, DECLINED, "a no that chooses nothing: nothing is stored"),
+        (True, "hope_choice", {"words_only": True}, CHOICES, "words that choose nothing: the choices again"),
+        (
+            True,
+            "summary",
+            {"words_only": True, "hope_answered": True},
+            OfferStep(say=("utter_offer_summary",), set_pending=False),
+            "words at the offer: asked again",
+        ),
+        (
+            True,
+            "hope_confirm",
+            {"words_only": True},
+            OfferStep(say=("utter_confirm_hope",), set_pending=False),
+            "words at the read-back: read back again",
+        ),
+        (
+            True,
+            None,
+            {"words_only": True},
+            OfferStep(say=("utter_result_outro",), set_pending=False),
+            "words with nothing pending: the result ends",
+        ),
+    ],
+)
+def test_the_hope_is_read_back_before_a_summary_is_stored(accepted, pending, kwargs, expected, why):
+    assert answer_offer(accepted, pending, False, **kwargs) == expected, why

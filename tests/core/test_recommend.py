@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.assessment import Answers, classify_help_seeking
 from bot.core.content import load_content
-from bot.core.recommend import recommend
+from bot.core.recommend import at_a_glance, recommend, service_lines
 from tests.core.test_assessment import ADVICE, NOT_COPING, WAY_BACK
 
 CONTENT = load_content(Path(__file__).resolve().parents[2] / "bot" / "core" / "content" / "no.yml")
@@ -51,3 +51,24 @@ def test_hoping_for_a_referral_is_told_peer_support_cannot_refer():
     rec = advice_for({**ADVICE, "expectation": "referral"})
     assert CONTENT.notes["wants_treatment"] in rec.notes
     assert CONTENT.notes["no_treatment"] in rec.notes
+
+
+@pytest.mark.parametrize("slots", [ADVICE, NOT_COPING, WAY_BACK], ids=["advice", "not_coping", "way_back"])
+def test_at_a_glance_the_first_service_is_the_first_step_and_nothing_recommended_is_lost(slots):
+    advice = advice_for(slots)
+    glance = at_a_glance(advice, CONTENT)
+    assert (glance.first, *glance.others) == advice.services
+    assert glance.short_notes[-1] == CONTENT.short_notes["barriers"]
+    assert set(glance.short_notes) <= {CONTENT.short_notes.get(k) for k in advice.note_keys}
+
+
+def test_at_a_glance_the_way_back_is_told_there_is_no_treatment_in_a_line():
+    assert at_a_glance(advice_for(WAY_BACK), CONTENT).short_notes[0] == CONTENT.short_notes["no_treatment"]
+
+
+def test_the_other_options_are_a_line_each_with_the_short_way_to_reach_them():
+    services = (CONTENT.services["stottekollega"], CONTENT.services["gp"])
+    assert service_lines(services).splitlines() == [
+        f"• {CONTENT.services['stottekollega'].name}: {CONTENT.services['stottekollega'].short_how}",
+        "• Your GP (fastlege) or a specialist: Book an appointment with your GP.",
+    ]

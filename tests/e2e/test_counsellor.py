@@ -72,6 +72,8 @@ def test_no_summary_on_no_a_summary_on_yes_and_the_words_are_in_no_table(servers
     sender = f"e2e-{uuid.uuid4().hex}"
     assess(servers, sender)
     reply = text_of(servers.say(sender, "yes please"))
+    assert "I'd note" in reply and count(engine, "intakes") == before  # the hope read back first
+    reply = text_of(servers.say(sender, "yes"))
     code = servers.slots(sender)["intake_code"]
     assert code and f"Your code is {code}" in reply and "This is exactly what is stored" in reply
     assert "Pattern: Afraid of not coping any longer" in reply and "Sick leave: torn about it" in reply
@@ -95,10 +97,48 @@ def test_withdraw_in_the_chat(servers):
     sender = f"e2e-{uuid.uuid4().hex}"
     assess(servers, sender)
     servers.say(sender, "yes")
+    servers.say(sender, "/affirm")
     code = servers.slots(sender)["intake_code"]
     reply = text_of(servers.say(sender, "withdraw my summary"))
     assert f"the summary {code} is deleted" in reply
     assert Storage(servers.settings.database_url).find_intake(code) is None
+
+
+HOPE_IN_OWN_WORDS = f"honestly {PLANTED}, someone to tell me what the next step is"
+
+
+def test_the_hope_is_read_back_in_the_doctors_words_changed_and_stored_as_chosen(servers):
+    """Yes to the summary reads the hope back (the doctor's words, shown in the chat only) as its coded value; "No,
+    change it" offers the coded hopes as buttons; the one tapped is stored and told back. "More about this" on the
+    way does not lose the question."""
+    engine = bot_database(servers)
+    before = count(engine, "intakes")
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "hello")
+    servers.say(sender, "/start_assessment")
+    for _ in range(20):
+        slot = servers.slots(sender).get("requested_slot")
+        if slot is None:
+            break
+        servers.say(sender, HOPE_IN_OWN_WORDS if slot == "expectation" else REPLIES[slot])
+    assert servers.slots(sender)["expectation"] == "tools"
+    reply = text_of(servers.say(sender, "yes"))
+    assert f"You said you hope for: «{HOPE_IN_OWN_WORDS}». I'd note that as: tools and a next step." in reply
+    assert servers.slots(sender)["pending_offer"] == "hope_confirm" and count(engine, "intakes") == before
+    replies = servers.say(sender, "more about this")
+    # The question again (the tracker store may have compacted the words away by now: then the coded value only).
+    assert "How to reach them" in text_of(replies) and "I'd note" in text_of(replies)
+    assert [b["title"] for b in replies[-1]["buttons"]] == ["Yes, store it", "No, change it"]
+    replies = servers.say(sender, "/deny")
+    buttons = replies[-1]["buttons"]
+    assert [b["title"] for b in buttons][:2] == ["Advice", "Tools and a next step"]
+    choice = next(b for b in buttons if b["title"] == "Treatment or a referral")
+    reply = text_of(servers.say(sender, choice["payload"]))
+    code = servers.slots(sender)["intake_code"]
+    assert code and f"Your code is {code}" in reply and "Hoping for: treatment or a referral" in reply
+    assert Storage(servers.settings.database_url).find_intake(code).themes["expectation"] == "referral"
+    assert PLANTED not in all_rows(engine)
+    engine.dispose()
 
 
 def make_account(servers, name: str) -> None:
@@ -152,6 +192,8 @@ def test_a_counsellor_looks_up_a_code_from_a_real_conversation_and_sees_the_tren
         answer(page, slot)
     wait_for_bot(page, "prepare a summary for a counsellor")
     page.locator(f"{CHAT} .choices button", has_text="Yes, prepare it").click()
+    wait_for_bot(page, "Is that right?")
+    page.locator(f"{CHAT} .choices button", has_text="Yes, store it").click()
     wait_for_bot(page, "Your code is")
     saved = next(t for t in bot_texts(page) if "Your code is" in t)
     code = saved.split("Your code is ", 1)[1][:8]

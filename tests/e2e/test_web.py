@@ -88,7 +88,7 @@ def test_a_full_self_assessment_in_the_widget_on_a_host_page_and_on_the_page(pag
         if slot == "sleep":
             assert axe_violations(page) == [], "mid-conversation"
         answer(page, slot)
-    wait_for_bot(page, "How to reach them")
+    wait_for_bot(page, "A good first step")
     texts = "\n".join(bot_texts(page))
     assert "afraid of not coping any longer" in texts and "not a diagnosis" in texts
     assert "Villa Sana" in texts and "støttekollega" in texts
@@ -266,11 +266,11 @@ def test_the_norwegian_widget_on_a_norwegian_host_page_reaches_a_norwegian_resul
         else:
             page.get_by_label("Din melding").fill(value)
             page.get_by_role("button", name="Send").click()
-    wait_for_bot(page, "Slik tar du kontakt")
+    wait_for_bot(page, "Et godt første steg")
     texts = "\n".join(bot_texts(page))
     assert "Redd for ikke å mestre lenger" in texts and "ikke en diagnose" in texts
     assert "Villa Sana" in texts and "støttekollega" in texts.lower()
-    assert "How to reach them" not in texts and "Thank you" not in texts
+    assert "A good first step" not in texts and "Thank you" not in texts
     langs = page.locator(f"{CHAT} .msg.bot").evaluate_all("nodes => nodes.map(n => n.getAttribute('lang'))")
     assert "en" not in langs and langs.count("nb") >= len(langs) // 2, langs
     assert axe_violations(page) == [], "at the Norwegian result"
