@@ -52,7 +52,8 @@ def test_the_norwegian_page_and_its_switch_take_the_conversation_along(norwegian
     wait_for_bot(tab, "How is your workload")
     tab.locator(f"{CHAT} .choices button", has_text="Heavy").wait_for()
     texts = bot_texts(tab)
-    assert "Hvordan er belastningen" in texts[-2] and "How is your workload" in texts[-1], texts[-3:]
+    # the switch is confirmed ("Of course, I'll write in English.") and the question asked again in English
+    assert "Hvordan er belastningen" in " ".join(texts[-3:-1]) and "How is your workload" in texts[-1], texts[-3:]
     assert not any("didn't quite get" in t or "forsto jeg ikke" in t for t in texts)
     assert tab.locator(f"{CHAT} .msg.me").count() == 2, "the switch itself is not shown as the doctor's message"
     assert tab.locator(f"{CHAT} .msg.bot").last.get_attribute("lang") == "en"
