@@ -142,14 +142,19 @@ def test_the_relay_marks_the_real_crisis_reply(servers):
     assert {"text": "113", "href": "tel:113"} in crisis["links"] and crisis["buttons"]
 
 
+def press_choice(tab, choice, next_question):
+    """A choice answered with the keyboard only: focused, Enter, and the next question has come."""
+    tab.locator(f"{CHAT} .choices button", has_text=choice).focus()
+    tab.keyboard.press("Enter")
+    wait_for_bot(tab, next_question)
+
+
 @SIZES
 def test_keyboard_answers_keep_focus_on_the_question_and_never_take_it_from_a_doctor_typing(tab_for, servers, size):
     tab = tab_for(size)
     tab.goto(servers.web_url + "/")
     wait_for_bot(tab, "Shall we start")
-    tab.locator(f"{CHAT} .choices button", has_text="Yes, let's start").focus()
-    tab.keyboard.press("Enter")
-    wait_for_bot(tab, "your work situation")
+    press_choice(tab, "Yes, let's start", "your work situation")
     tab.wait_for_function(f"() => document.querySelector('{CHAT}').shadowRoot.activeElement?.closest('.choices')")
     active = tab.evaluate(ACTIVE)
     assert active["inChoices"] and active["text"] == "Working", active
@@ -171,12 +176,8 @@ def test_keyboard_answers_keep_focus_on_the_question_and_never_take_it_from_a_do
     tab.unroute("**/api/message")
 
     # An answer with a button to a question that has none afterwards: the text box, not the page's body.
-    tab.locator(f"{CHAT} .choices button", has_text="Heavy").focus()
-    tab.keyboard.press("Enter")
-    wait_for_bot(tab, "How have you been sleeping")
-    tab.locator(f"{CHAT} .choices button", has_text="Poorly").focus()
-    tab.keyboard.press("Enter")
-    wait_for_bot(tab, "warning signs")
+    press_choice(tab, "Heavy", "How have you been sleeping")
+    press_choice(tab, "Poorly", "warning signs")
     tab.wait_for_function(f"() => document.querySelector('{CHAT}').shadowRoot.activeElement")
     active = tab.evaluate(ACTIVE)
     has_choices = tab.locator(f"{CHAT} .choices button").count() > 0
