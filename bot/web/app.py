@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     # The content's words (categories, themes) in each language the pages are shown in (no_nb.yml beside no.yml).
     ctx.contents = {lang: content_from(content_file_for(str(settings.content_file), lang)) for lang in LANGUAGES}
     ctx.pages = doctors.render_pages(ctx.templates)
+    ctx.links = doctors.LinkFinder(ctx.contents.values())
     ctx.tracker_engine = make_engine(settings.tracker_db_url)
     ctx.storage = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
     ctx.accounts = Counsellors(

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import aiohttp
@@ -24,6 +26,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot.core.content import Content
 from bot.core.inbound import MAX_MESSAGE_CHARS
 from bot.core.language import LANGUAGES as PAGE_LANGUAGES
 from bot.core.language import detect_language
@@ -61,20 +64,80 @@ def render_pages(templates) -> dict[str, bytes]:
     return pages
 
 
-def _bot_messages(replies: list) -> list[dict]:
-    """Only what the widget shows: text and buttons (title, payload), as plain strings, and the text's language."""
-    shown = []
+# A web address in a service's "how" text ("legeforeningen.no", "modum-bad.no").
+WEB_ADDRESS = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:no|com|org|net)\b", re.IGNORECASE)
+KINDS = frozenset({"crisis"})  # what a reply may be marked as (domain.yml: `custom: {kind: crisis}`)
+
+
+class LinkFinder:
+    """The content file's own phone numbers and web addresses, found in a bot message so that the widget can make
+    them links (`tel:`, `https://`): one regex, compiled once at start-up from every language's content."""
+
+    def __init__(self, contents: Iterable[Content]):
+        self.hrefs: dict[str, str] = {}
+        alternatives = []
+        for content in contents:
+            for line in content.crisis_lines:
+                digits = re.sub(r"\D", "", line.phone)
+                self.hrefs[digits] = "tel:" + digits
+                alternatives.append(r"[ \u00a0]?".join(re.escape(group) for group in line.phone.split()))
+                if line.chat:
+                    self.hrefs[line.chat.lower()] = "https://" + line.chat.lower()
+                    alternatives.append(re.escape(line.chat))
+            for service in content.services.values():
+                for address in WEB_ADDRESS.findall(service.how):
+                    self.hrefs[address.lower()] = "https://" + address.lower()
+                    alternatives.append(re.escape(address))
+        unique = sorted(set(alternatives), key=len, reverse=True)  # "22 40 00 40" before a shorter number in it
+        self.pattern = re.compile(r"(?<![\w.@/-])(?:" + "|".join(unique) + r")(?![\w@/-]|\.\w)", re.IGNORECASE)
+
+    def links(self, text: str) -> list[dict]:
+        """[{"text": "116 123", "href": "tel:116123"}, ...]: each distinct one once, in the order they come."""
+        found: dict[str, str] = {}
+        for match in self.pattern.finditer(text):
+            key = match.group(0).lower()
+            href = self.hrefs.get(key) or self.hrefs.get(re.sub(r"\D", "", key))
+            if href and match.group(0) not in found:
+                found[match.group(0)] = href
+        return [{"text": shown, "href": href} for shown, href in found.items()]
+
+
+def _progress(custom: dict) -> dict | None:
+    """{"question": n, "of": m} with 1 <= n <= m, else nothing."""
+    progress = custom.get("progress")
+    if not isinstance(progress, dict):
+        return None
+    question, total = progress.get("question"), progress.get("of")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (question, total)) or not 1 <= question <= total:
+        return None
+    return {"question": question, "of": total}
+
+
+def _bot_messages(replies: list, links: LinkFinder | None = None) -> tuple[list[dict], dict | None]:
+    """Only what the widget shows: text and buttons (title, payload), as plain strings, the text's language, the
+    content's numbers and addresses in it (links), and what kind of reply it is (a crisis reply: Rasa sends its
+    `custom` as a message of its own after the text). And where the self-assessment is (progress), when it says."""
+    shown: list[dict] = []
+    progress = None
     for reply in replies if isinstance(replies, list) else []:
-        text = reply.get("text") if isinstance(reply, dict) else None
+        if not isinstance(reply, dict):
+            continue
+        custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+        text = reply.get("text")
         buttons = [
             {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-            for b in (reply.get("buttons") or [] if isinstance(reply, dict) else [])
+            for b in (reply.get("buttons") or [])
             if isinstance(b, dict)
         ]
         if text or buttons:
+            text = str(text or "")
             # The reply's language, for the widget to mark it (a screen reader then reads it with the right voice).
-            shown.append({"text": str(text or ""), "buttons": buttons, "lang": detect_language(str(text or ""))})
-    return shown
+            shown.append({"text": text, "buttons": buttons, "lang": detect_language(text)})
+            shown[-1]["links"] = links.links(text) if links else []
+        if custom.get("kind") in KINDS and shown:
+            shown[-1]["kind"] = custom["kind"]
+        progress = _progress(custom) or progress
+    return shown, progress
 
 
 # --- the page, the widget, their styles -------------------------------------------------------------------
@@ -154,7 +217,8 @@ async def message(request: Request):
     except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError) as exc:
         logger.error("the assistant did not answer: %s", type(exc).__name__)
         return response.json({"error": "The assistant is not answering just now."}, status=502)
-    return response.json({"messages": _bot_messages(replies)})
+    messages, progress = _bot_messages(replies, ctx.links)
+    return response.json({"messages": messages, "progress": progress})
 
 
 @api.delete("/conversations/<conversation_id>")

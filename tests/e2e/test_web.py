@@ -200,6 +200,7 @@ def test_delete_my_conversation_deletes_it_on_the_server_and_in_the_browser(page
     stored = json.loads(page.evaluate("() => Object.values(sessionStorage)[0]"))
     assert servers.stored_events(stored["id"]) > 0
     page.get_by_role("button", name="Delete my conversation").click()
+    page.locator(f"{CHAT} .confirm").get_by_role("button", name="Delete", exact=True).click()
     page.locator(f"{CHAT} .msg.note", has_text="deleted").wait_for()
     assert servers.stored_events(stored["id"]) == 0
     assert page.evaluate("() => sessionStorage.length") == 0
