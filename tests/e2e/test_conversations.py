@@ -203,10 +203,13 @@ def test_an_answer_changed_after_the_result_gives_the_result_again(servers):
     sender = f"e2e-{uuid.uuid4().hex}"
     servers.say(sender, "start")
     for answer in ADVICE_ANSWERS:
-        servers.say(sender, answer)
+        result = servers.say(sender, answer)
     assert servers.slots(sender)["help_category"] == "looking_for_advice"
-
-    listed = servers.say(sender, "change an answer")
+    offered = {b["title"]: b["payload"] for r in result for b in r.get("buttons") or []}
+    assert offered["Change an answer"] == "/change_answer", offered
+    # typed words work too; with nothing answered yet there is nothing to change
+    assert "nothing to change" in text_of(servers.say(f"e2e-{uuid.uuid4().hex}", "I want to change an answer"))
+    listed = servers.say(sender, offered["Change an answer"])
     buttons = {b["title"]: b["payload"] for r in listed for b in r.get("buttons") or []}
     assert "Work: working" in buttons and not any("self-harm" in title for title in buttons), buttons
     servers.say(sender, buttons["Work: working"])
