@@ -404,6 +404,7 @@ AFTER_THE_DEV_PERSONAS = [
     # Leave that is someone else's, or over, is not being out of work; a reduction advised is not one made.
     ("work_status", "Eg vikarierer for ei som er i foreldrepermisjon", "working"),
     ("work_status", "Er i foreldrepermisjon til over nyttår", "out_of_work"),
+    ("work_status", "Fulltid, og tar vaktene til to kolleger som er i pappaperm", "working"),
     ("work_status", "Jobber fullt igjen etter foreldrepermisjonen", "working"),
     ("work_status", "Er ute i pappapermen", "out_of_work"),
     ("work_status", "Har permisjon fra stillingen ut året", "out_of_work"),
@@ -463,6 +464,7 @@ AFTER_THE_DEV_PERSONAS = [
     ("sick_leave", "Jeg bør nok sykmelde meg", "dilemma"),
     ("sick_leave", "Jepp, 100 prosent", "on_leave"),
     ("sick_leave", "gradert", "on_leave"),
+    ("sick_leave", "ja, gradert 60 prosent nå", "on_leave"),
     ("sick_leave", "Ja, kanskje gradert", "dilemma"),
     ("sick_leave", "Eg har leika med tanken", "dilemma"),
     ("sick_leave", "Klinikksjefen har tilbudt meg noen dager fri", "dilemma"),
@@ -599,6 +601,12 @@ def test_none_of_these_is_an_empty_list_not_a_skip():
         ("Fastlegen vil sykmelde meg, men jeg vet ikke", {}),
         ("Jeg vurderer å sykmelde meg", {}),
         ("Jeg håper å bli henvist til psykolog", {}),
+        # How much, said in answer to another question, is no sick leave.
+        ("Helt urimelig, 70 timer i uka", {}),
+        ("Ja, 80 % av dagene", {}),
+        ("Vi dekker vaktene for kolleger i foreldrepermisjon", {}),
+        ("Eg va sjukmeldt ei stund i fjor", {}),
+        ("Vurderer gradert sykmelding, men hvem skal ta vaktene?", {}),
     ],
 )
 def test_volunteered_information_is_only_taken_when_clear(text, expected):
