@@ -416,6 +416,8 @@ AFTER_THE_DEV_PERSONAS = [
     ("workload", "Hektisk, men det går greit", "manageable"),
     ("workload", "Grei nå som vi har fått en ny lege", "manageable"),
     ("workload", "Travelt nå som det er ferie", "heavy"),
+    ("workload", "Hektisk, men handterleg", "manageable"),
+    ("workload", "Heilt uhandterleg", "unreasonable"),
     # Sleep: a good reading turned by «men»; "not ideal"; little sleep said with the noun; a denied cause.
     ("sleep", "Sover godt stort sett, men noen netter er urolige", "some_problems"),
     ("sleep", "Sover godt, men drømmer mye", "good"),
@@ -670,10 +672,10 @@ def test_whatever_is_volunteered_is_a_coded_value(text):
 
 COLD = Path(__file__).parent / "data" / "answers_nb_cold.yml"
 # 246 answers written by a helper who never saw the lexicons, the patterns or these tests (nothing was tuned on them):
-# 217 read right when they were added, 220 once the rules were widened for the Norwegian dev personas. A change that
+# 217 read right when they were added, 221 once the rules were widened for the Norwegian dev personas. A change that
 # reads fewer of them right has made the reading of Norwegian nobody tuned it on worse. Raise it as the reading
 # improves; never lower it.
-COLD_FLOOR = 220
+COLD_FLOOR = 221
 
 
 def test_answers_written_cold_are_read_at_least_as_well_as_when_they_were_added():
