@@ -208,9 +208,16 @@ def _interpret(lex: Lexicon, slot: str, text: str) -> Interpretation:
         for p in lex.unsure:
             clean = p.sub(" ", clean)
         clean = normalise(clean)
+        rest = _read(spec, clean, lex.but) if clean else None
         if slot == "expectation":
-            return Interpretation(Outcome.VALUE, "unsure")
-        if slot == "self_harm" or not clean:
+            # "I don't know whether I can go back; maybe a way out" names what is wanted: "unsure" only when nothing
+            # else is said.
+            return Interpretation(Outcome.VALUE, "unsure" if rest is None else rest)
+        if slot == "self_harm":
+            # A hedged yes ("not sure... but the thought has come often") is a yes: the doctor gets the helplines. A
+            # hedged no stays unsure, and is asked about gently.
+            return Interpretation(Outcome.VALUE, True) if rest is True else Interpretation(Outcome.UNSURE)
+        if not clean:
             return Interpretation(Outcome.UNSURE)
     value = _read(spec, clean, lex.but)
     if value is not None:

@@ -199,6 +199,14 @@ def test_not_sure_on_the_safety_question_is_never_read_as_no():
 
 def test_not_sure_with_an_answer_keeps_the_answer():
     assert interpret("sleep", "not sure, badly I guess").value == "poor"
+    # What is wanted, named after a hedge, is what is wanted; "unsure" only when nothing else is said.
+    assert interpret("expectation", "not sure, maybe a referral to a psychologist").value == "referral"
+    assert interpret("expectation", "I don't know what I need").value == "unsure"
+
+
+def test_a_hedged_yes_to_the_safety_question_is_a_yes_and_a_hedged_no_stays_unsure():
+    assert interpret("self_harm", "not sure, sometimes at night").value is True
+    assert interpret("self_harm", "I don't know, no").outcome is Outcome.UNSURE
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "🙂🙂", "<script>alert(1)</script>"])

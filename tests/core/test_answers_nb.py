@@ -398,6 +398,86 @@ AFTER_THE_RULES = [
     ("coping", "vet ikke helt", UNSURE),
 ]
 
+# Rules widened for the families of words the Norwegian dev personas (tests/e2e/data/personas-nb-dev.json) were misread
+# in; each row in other words than the persona's, with a near neighbour that must read differently where it matters.
+AFTER_THE_DEV_PERSONAS = [
+    # Leave that is someone else's, or over, is not being out of work; a reduction advised is not one made.
+    ("work_status", "Eg vikarierer for ei som er i foreldrepermisjon", "working"),
+    ("work_status", "Er i foreldrepermisjon til over nyttår", "out_of_work"),
+    ("work_status", "Fulltid, og tar vaktene til to kolleger som er i pappaperm", "working"),
+    ("work_status", "Jobber fullt igjen etter foreldrepermisjonen", "working"),
+    ("work_status", "Er ute i pappapermen", "out_of_work"),
+    ("work_status", "Har permisjon fra stillingen ut året", "out_of_work"),
+    ("work_status", "Full stilling, men sjefen foreslo at jeg går ned til 60 %", "working"),
+    ("work_status", "Har gått ned til 60 % stilling etter jul", "reduced_hours"),
+    ("work_status", "Jeg bor i Tromsø og er sykmeldt", "sick_leave"),
+    # «men» naming one aspect of the work grants that aspect; «nå som»: the present state.
+    ("workload", "Hektisk, men kollegene er fantastiske", "heavy"),
+    ("workload", "Hektisk, men det går greit", "manageable"),
+    ("workload", "Grei nå som vi har fått en ny lege", "manageable"),
+    ("workload", "Travelt nå som det er ferie", "heavy"),
+    ("workload", "Hektisk, men handterleg", "manageable"),
+    ("workload", "Heilt uhandterleg", "unreasonable"),
+    # Sleep: a good reading turned by «men»; "not ideal"; little sleep said with the noun; a denied cause.
+    ("sleep", "Sover godt stort sett, men noen netter er urolige", "some_problems"),
+    ("sleep", "Sover godt, men drømmer mye", "good"),
+    ("sleep", "ikkje ideelt, men det går", "some_problems"),
+    ("sleep", "Det er ikke jobben som holder meg oppe, det er ungen som våkner", "some_problems"),
+    ("sleep", "Bekymringene holder meg våken til langt på natt", "poor"),
+    ("sleep", "Lite søvn for tida", "poor"),
+    ("sleep", "Ikke nok søvn", "some_problems"),
+    ("sleep", "Ligger og venter på at vakttelefonen skal ringe", "poor"),
+    # Warning signs in their word families and dialect forms.
+    ("warning_signs", "Kverner på om jeg har oversett noe hos pasientene", ["fear_of_mistakes"]),
+    ("warning_signs", "Tenker at det aldri vil bli bra igjen", ["hopelessness"]),
+    ("warning_signs", "skjønner ikke hvordan dette skal bli bedre", ["hopelessness"]),
+    ("warning_signs", "heilt utkøyrt", ["exhaustion"]),
+    ("warning_signs", "Har knapt krefter igjen etter vaktene", ["exhaustion"]),
+    ("warning_signs", "Eg gløymde vakta mi i går", ["memory"]),
+    ("warning_signs", "husk ingenting fra i går", ["memory"]),
+    ("warning_signs", "hjertet banka i brystet om natta", ["physical_symptoms"]),
+    ("warning_signs", "Får hovudverk av vaktene", ["physical_symptoms"]),
+    ("warning_signs", "Humøret er på bunnen", ["low_mood"]),
+    ("warning_signs", "lavt humør", ["low_mood"]),
+    ("warning_signs", "Har ingen lyst til å møte venner", ["isolation"]),
+    ("warning_signs", "Går nesten aldri ut lenger", ["isolation"]),
+    ("warning_signs", "sit mest heime", ["isolation"]),
+    ("warning_signs", "kvir meg for å ringe familien", ["isolation"]),
+    # Conflict: "not now" opens a no; minor friction; being at odds.
+    ("conflict", "Ikke lenger, det ordnet seg i vår", False),
+    ("conflict", "Noen uenigheter, ikke noe mer", False),
+    ("conflict", "Sjefen og jeg er på kant med hverandre", True),
+    ("conflict", "Vi snakker ikke sammen lenger, jeg og avdelingslederen", True),
+    ("conflict", "Det har kommet anklager mot meg fra en kollega", True),
+    # Coping: "worse than" is no sign; life left lying; no strength over; impossible; a no that opens the answer.
+    ("coping", "Jada, har vært gjennom verre ting enn dette", "coping"),
+    ("coping", "Det blir verre og verre", "struggling"),
+    ("coping", "Jobben går, men resten av livet ligger brakk", "struggling"),
+    ("coping", "Har ikkje krefter til anna enn jobb", "struggling"),
+    ("coping", "Henger med, stort sett", "coping"),
+    ("coping", "Selv å dusje føles umulig", "not_coping"),
+    ("coping", "Nei, sånn er det bare", "not_coping"),
+    ("coping", "Neida, det går fint", "coping"),
+    # Sick leave: not needed after «men»; «bør» is not «bor»; how much, with or without a yes; a thought played with;
+    # days off offered by a boss of any title.
+    ("sick_leave", "Psykologen foreslo det, men eg treng det ikkje", "not_relevant"),
+    ("sick_leave", "Fastlegen tilbød det, men jeg tør ikke", "dilemma"),
+    ("sick_leave", "Nei, jeg bor alene og klarer meg fint", "not_relevant"),
+    ("sick_leave", "Jeg bør nok sykmelde meg", "dilemma"),
+    ("sick_leave", "Jepp, 100 prosent", "on_leave"),
+    ("sick_leave", "gradert", "on_leave"),
+    ("sick_leave", "ja, gradert 60 prosent nå", "on_leave"),
+    ("sick_leave", "Ja, kanskje gradert", "dilemma"),
+    ("sick_leave", "Eg har leika med tanken", "dilemma"),
+    ("sick_leave", "Klinikksjefen har tilbudt meg noen dager fri", "dilemma"),
+    ("sick_leave", "Avdelingslederen sa jeg burde ta et par uker", "dilemma"),
+    # An unsure answer that still says what is wanted, or says yes to the safety question.
+    ("expectation", "Vet ikke helt, kanskje noen tips til å sette grenser", "tools"),
+    ("expectation", "Vet ikke hva jeg trenger", "unsure"),
+    ("self_harm", "Usikker, men tanken har vært der ofte", True),
+    ("self_harm", "Vet ikke, nei tror ikke det", UNSURE),
+]
+
 
 def reads_as(reading, expected) -> bool:
     if isinstance(expected, Outcome):
@@ -409,7 +489,7 @@ def reads_as(reading, expected) -> bool:
     return reading.value == expected
 
 
-@pytest.mark.parametrize("slot,text,expected", CASES + AFTER_THE_RULES)
+@pytest.mark.parametrize("slot,text,expected", CASES + AFTER_THE_RULES + AFTER_THE_DEV_PERSONAS)
 def test_norwegian_answers_map_to_coded_values(slot, text, expected):
     reading = interpret(slot, text, "nb")
     assert reads_as(reading, expected), reading
@@ -479,6 +559,24 @@ def test_fear_of_mistakes_is_not_counted_as_general_anxiety():
     assert "anxiety" in interpret("warning_signs", "Jeg er redd hele tiden", "nb").value
 
 
+@pytest.mark.parametrize(
+    "text,signs",
+    [
+        # A fright over a mistake, however far the words are apart, is the fear of mistakes, not anxiety.
+        ("Ble livredd da jeg skjønte at jeg hadde gitt feil dose", {"fear_of_mistakes"}),
+        ("Redd hele tiden, uten noen grunn", {"anxiety"}),
+        # «uro for» someone is worry about them; unrest in the body is anxiety.
+        ("Kjenner på uro for hvordan det går med pasientene", {"constant_worry"}),
+        ("Uro i kroppen hele dagen", {"anxiety", "physical_symptoms"}),
+        # «ser ikke» is isolation only with people as what is not seen.
+        ("ser ikke noen vei ut av dette", {"hopelessness"}),
+        ("ser ikke venner lenger", {"isolation"}),
+    ],
+)
+def test_the_signs_read_are_these_and_no_others(text, signs):
+    assert set(interpret("warning_signs", text, "nb").value) == signs
+
+
 def test_none_of_these_is_an_empty_list_not_a_skip():
     assert interpret("warning_signs", "nei", "nb") == interpret("warning_signs", "ingen av dem", "nb")
     assert interpret("warning_signs", "Nei, ingenting sånt, bare sliten", "nb").value == ["exhaustion"]
@@ -505,6 +603,12 @@ def test_none_of_these_is_an_empty_list_not_a_skip():
         ("Fastlegen vil sykmelde meg, men jeg vet ikke", {}),
         ("Jeg vurderer å sykmelde meg", {}),
         ("Jeg håper å bli henvist til psykolog", {}),
+        # How much, said in answer to another question, is no sick leave.
+        ("Helt urimelig, 70 timer i uka", {}),
+        ("Ja, 80 % av dagene", {}),
+        ("Vi dekker vaktene for kolleger i foreldrepermisjon", {}),
+        ("Eg va sjukmeldt ei stund i fjor", {}),
+        ("Vurderer gradert sykmelding, men hvem skal ta vaktene?", {}),
     ],
 )
 def test_volunteered_information_is_only_taken_when_clear(text, expected):
@@ -568,9 +672,10 @@ def test_whatever_is_volunteered_is_a_coded_value(text):
 
 COLD = Path(__file__).parent / "data" / "answers_nb_cold.yml"
 # 246 answers written by a helper who never saw the lexicons, the patterns or these tests (nothing was tuned on them):
-# 217 read right when they were added. A change that reads fewer of them right has made the reading of Norwegian
-# nobody tuned it on worse. Raise it as the reading improves; never lower it.
-COLD_FLOOR = 217
+# 217 read right when they were added, 221 once the rules were widened for the Norwegian dev personas. A change that
+# reads fewer of them right has made the reading of Norwegian nobody tuned it on worse. Raise it as the reading
+# improves; never lower it.
+COLD_FLOOR = 221
 
 
 def test_answers_written_cold_are_read_at_least_as_well_as_when_they_were_added():
