@@ -30,8 +30,10 @@ _CLAUSE = r"[.!?;\n]+|\s(?:but|although|though|because|since|after|when|and then
 _READINGS = ("plain", "folded")
 ALONE_WORDS = 4  # a clause this short that is a crisis word ("suicidal") is a disclosure
 SHORT_LINE_WORDS = 12  # ... unless a line this short has a negation anywhere ("suicidal? no, never")
-# Someone else's words quoted: '…', "…", «…», “…” (an apostrophe inside a word, as in "I'll", does not close one).
-_QUOTED = re.compile(r"""(?:(?<=[\s:])|^)(?:'(?:[^']|'\w)+'(?!\w)|"[^"]+"|«[^»]+»|“[^”]+”)""")
+# Someone else's words quoted: '…', "…", «…», “…” (an apostrophe inside a word, as in "I'll", does not close one), or
+# after a colon to the clause's end ("pasienten sa rett ut: jeg skal ta livet mitt"); either counts only after someone
+# else's reporting verb (the lexicon's reported_speech).
+_QUOTED = re.compile(r"""(?:(?<=[\s:])|^)(?:'(?:[^']|'\w)+'(?!\w)|"[^"]+"|«[^»]+»|“[^”]+”)|(?<=:)\s*[^'"«“]+$""")
 
 
 class Risk(str, Enum):
@@ -74,6 +76,9 @@ class CrisisLexicon:
     someone_else_speaks: re.Pattern
     i_speak: re.Pattern
     reported_speech: re.Pattern  # "my co-resident said '…'": the quote that follows is someone else's words
+    # "…selvmordstanker hele dagen, men det er pasientenes, ikke mine": whose they are, said after the crisis words;
+    # everything in the line up to the end of this is about someone else.
+    disowned: re.Pattern
     not_alone: re.Pattern  # "it was suicide", "det var selvmord": a crisis word alone that names an event, not a state
     denial_window: re.Pattern
     negation: re.Pattern
@@ -123,6 +128,7 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
         i_speak=_compile(raw["i_speak"]),
         not_alone=_compile(raw["not_alone"]),
         reported_speech=_compile(raw["reported_speech"]),
+        disowned=_compile(raw["disowned"]),
         denial_window=_compile(raw["denial_window"]),
         negation=_compile(raw["negation"]),
         just_negated=_compile(f"(?:{raw['negation']})(?:\\W+\\w+)?\\W*$"),
@@ -163,9 +169,11 @@ def _clauses(lex: CrisisLexicon, text: str) -> list[str]:
     return [c.strip(" ,") for c in lex.clause_breaks.split(text) if c and c.strip(" ,")]
 
 
-def _assess_clause(lex: CrisisLexicon, clause: str, short_line: bool = False) -> RiskAssessment:
-    about_someone_else = any(p.search(clause) for p in lex.third_party) or bool(
-        lex.someone_else_speaks.search(clause) and not lex.i_speak.search(clause)
+def _assess_clause(lex: CrisisLexicon, clause: str, short_line: bool = False, disowned: bool = False) -> RiskAssessment:
+    about_someone_else = (
+        disowned
+        or any(p.search(clause) for p in lex.third_party)
+        or bool(lex.someone_else_speaks.search(clause) and not lex.i_speak.search(clause))
     )
     denied = None
     quoted = [
@@ -267,6 +275,10 @@ def pattern_risk(text: str, readings: list[Normalised] | None = None) -> RiskAss
             # classifier and the patterns decide. A negation sentences away ("ingen vikar i sommer") does not count.
             short_line = len(clean.split()) <= SHORT_LINE_WORDS
             negated_line = bool(lex.negation.search(clean))
+            # What comes before the end of an ownership denial ("…, men det er pasientenes, ikke mine") is someone
+            # else's; what follows it is read as usual. Words that say whose ("ta livet mitt") still fire.
+            disowned = lex.disowned.search(clean)
+            cut = disowned.end() if disowned else 0
             found += [
                 _assess_clause(
                     lex,
@@ -274,8 +286,10 @@ def pattern_risk(text: str, readings: list[Normalised] | None = None) -> RiskAss
                     len(clause.split()) <= ALONE_WORDS
                     and not lex.negation.search(clause)
                     and not (short_line and negated_line),
+                    disowned=part == 0 and disowned is not None,
                 )
-                for clause in _clauses(lex, clean)
+                for part, piece in enumerate((clean[:cut], clean[cut:]))
+                for clause in _clauses(lex, piece)
             ]
     return _most_serious(found)
 

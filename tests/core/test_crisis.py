@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.crisis import Risk, assess_risk
+from bot.core.crisis import Risk, assess_risk, pattern_risk
 
 DISCLOSURES = [
     ("I've been thinking about killing myself", "ideation"),
@@ -228,6 +228,7 @@ NORWEGIAN_DISCLOSURES = [
     ("familien hadde hatt det bedre uten meg", "others better off"),
     ("jeg har skrevet avskjedsbrev til ungene", "preparation"),
     ("jeg har begynt å kutte meg igjen", "self-harm"),
+    ("Eg har byrja å planleggje korleis eg skal gjere slutt på det.", "nynorsk: planning how to end it"),
     (
         "Lang vakt igjen, tre innleggelser og ingen pause. Jeg har tenkt på å ta livet mitt. "
         "Vet ikke hvem jeg skal si det til.",
@@ -259,6 +260,69 @@ NORWEGIAN_NOT_A_CRISIS = [
 @pytest.mark.parametrize("text,why", NORWEGIAN_NOT_A_CRISIS)
 def test_norwegian_idioms_others_and_denials_are_not_a_crisis(text, why):
     assert assess_risk(text).risk in (Risk.NONE, Risk.DENIAL), why
+
+
+# Exceptions found on the Norwegian dev personas (tests/e2e/data/personas-nb-dev.json), each beside its near
+# neighbour, which must still be a disclosure: whose the crisis words are, said after them; leaving the profession;
+# someone else's words after a colon or "sa at han".
+EXCEPTIONS_AND_NEIGHBOURS = [
+    (
+        "Nei, ingen egne. Jeg snakker om selvmordstanker hele dagen, men det er pasientenes, ikke mine.",
+        "Jeg snakker om selvmordstanker hele dagen, men selvmordstankene er mine.",
+    ),
+    (
+        "Selvmordstanker? Pasientene har dem hver dag, ikke meg.",
+        "Selvmordstanker? Pasientene har dem hver dag, og mine egne selvmordstanker blir ikke borte.",
+    ),
+    (
+        "I talk about suicidal thoughts all day, but they're my patients', not mine.",
+        "I talk to patients about suicide all day, but the suicidal thoughts are mine too.",
+    ),
+    (
+        "Suicidal thoughts? My patients have them every day, not me.",
+        "Suicidal thoughts? My patients have them every day, and I have my own suicidal thoughts too.",
+    ),
+    (
+        "Jeg vil ut av dette yrket, men vet ikke hva annet en lege kan gjøre.",
+        "Jeg vil ut av livet, men vet ikke hvordan.",
+    ),
+    ("Jeg vil bare ut av medisinen.", "Jeg vil bare ut av verden."),
+    ("Har bestemt meg for at klinikken er et avsluttet kapittel.", "Jeg har bestemt meg. Det blir i helgen."),
+    ("Har sagt opp, bestemt meg for å slutte som fastlege.", "Har bestemt meg for å ta livet mitt."),
+    ("I want out of medicine.", "I want out of life."),
+    # The patterns no longer read this as a plan; the classifier still does (a decision and a weekend).
+    ("I've decided to quit my job this weekend.", "I've decided to end it this weekend."),
+    (
+        "Pasienten sa rett ut: jeg skal ta livet mitt i helga.",
+        "Jeg sa det rett ut til kona: jeg skal ta livet mitt i helga.",
+    ),
+    (
+        "Broren min sa i telefonen at han ikke orker å leve lenger.",
+        "Jeg sa i telefonen at jeg ikke orker å leve lenger.",
+    ),
+    (
+        "The med student shadowing me said he wanted to end it all.",
+        "I told the med student shadowing me that I wanted to end it all.",
+    ),
+]
+
+
+@pytest.mark.parametrize("exception,neighbour", EXCEPTIONS_AND_NEIGHBOURS)
+def test_each_exception_leaves_its_near_neighbour_a_disclosure(exception, neighbour):
+    assert pattern_risk(exception).risk is not Risk.DISCLOSURE
+    assert pattern_risk(neighbour).risk is Risk.DISCLOSURE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nei, ingen egne. Jeg snakker om selvmordstanker hele dagen, men det er pasientenes, ikke mine.",
+        "Hei. Jeg har vært sykmeldt for depresjon i et halvt år og har bestemt meg for at klinikken er et avsluttet "
+        "kapittel. Jeg vil ut av dette yrket, men vet ikke hva annet en lege kan gjøre.",
+    ],
+)
+def test_the_dev_personas_pattern_false_alarms_get_no_crisis_help(text):
+    assert assess_risk(text).risk is not Risk.DISCLOSURE
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,8 @@ import train_crisis  # noqa: E402
 
 # Measured on this build (make crisis-eval); see the module docstring.
 HELD_OUT_FLOORS = {
-    "en": {"recall_at_once": 0.70, "recall_shown": 0.86, "false_alarms": 0.075, "crisis_false_alarms": 0.055},
-    "nb": {"recall_at_once": 0.79, "recall_shown": 0.92, "false_alarms": 0.06, "crisis_false_alarms": 0.045},
+    "en": {"recall_at_once": 0.78, "recall_shown": 0.88, "false_alarms": 0.07, "crisis_false_alarms": 0.047},
+    "nb": {"recall_at_once": 0.83, "recall_shown": 0.925, "false_alarms": 0.06, "crisis_false_alarms": 0.04},
 }
 TRAINING_FLOORS = {"recall_shown": 0.985, "false_alarms": 0.04, "answer_false_alarms": 0.005}
 
