@@ -30,13 +30,14 @@ PERSONA_SETS = {
 }
 # What each set must reach. The issue's bar (every set): categories >= 0.9, every crisis at once, no false alarm, no
 # error. Where a set does not reach all of it yet, the figure it reached when it was added is its floor (raise it,
-# never lower it): the Norwegian dev set misses 5 expected answers, the held-out set 58 and raises one false alarm
-# (an idiom, 1 of 38), written up in the closing note of the session that added them.
+# never lower it): the Norwegian dev sets miss 2 and 5 expected answers, the held-out set 50 and raises one false
+# alarm (an idiom, 1 of 38: left as measured, the held-out set is not tuned on), in the sessions' closing notes.
 FLOORS = {
     "dev": {"slot_misses": 0, "false_alarms": 0.0},
     "extra": {"slot_misses": 0, "false_alarms": 0.0},
-    "dev-nb": {"slot_misses": 5, "false_alarms": 0.0},
-    "held-out-nb": {"slot_misses": 58, "false_alarms": 1 / 38},
+    "dev-nb": {"slot_misses": 2, "false_alarms": 0.0},
+    "own-nb": {"slot_misses": 5, "false_alarms": 0.0},
+    "held-out-nb": {"slot_misses": 50, "false_alarms": 1 / 38},
 }
 
 
