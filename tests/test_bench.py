@@ -50,9 +50,10 @@ def test_comparison_says_within_ten_per_cent_only_when_no_more_than_that_worse()
 
 def test_the_doctor_knows_the_result_and_every_question_in_both_languages():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    service = [variant["text"] for variant in domain["responses"]["utter_service"]]
-    for lang, words in Doctor.RESULT.items():
-        assert any(words in text for text in service), lang
+    for category in ("looking_for_advice", "fear_of_not_coping", "way_back_or_out"):
+        result = [variant["text"] for variant in domain["responses"][f"utter_result_{category}"]]
+        for lang, words in Doctor.RESULT.items():
+            assert any(words in text for text in result), (category, lang)
     assert set(Doctor.START) == set(Doctor.NOT_SURE) == set(Doctor.RESULT) == {"en", "nb"}
     asked = Counter(question_matchers().values())
     required = domain["forms"]["self_assessment_form"]["required_slots"]

@@ -39,7 +39,8 @@ _COMMANDS: dict[str, re.Pattern] = {
     ),
     "change_answer": re.compile(
         r"\b(change|correct|edit|fix|redo) (an|my|one|one of my|some of my|the|that) (answers?|replies)\b|"
-        r"\bchange (what|something) i (said|answered)\b|\bchange (one|some) of (my|the) answers\b"
+        r"\bchange (what|something) i (said|answered)\b|\bchange (one|some) of (my|the) answers\b|"
+        r"\b(answered|said) (something|that|it|one) wrong\b.{0,30}\b(change|correct|fix)\b"
     ),
     "ask_why": re.compile(
         r"^(but )?why\W*$|^why (do|are|would|is|does|should|did) (you|this|that|it|i)\b|"
@@ -88,7 +89,8 @@ _COMMANDS_NB: dict[str, re.Pattern] = {
     ),
     "change_answer": re.compile(
         r"\b(endre|endra|rette|retta|korrigere|bytte) (opp )?((et|eit|ett|mitt|noen av|et av|eit av) )?"
-        r"(svar|svaret|svarene|svara|svarane)\b|\b(endre|endra|rette|retta) (noe|det) (jeg|eg) (svarte|svara)\b"
+        r"(svar|svaret|svarene|svara|svarane)\b|\b(endre|endra|rette|retta) (noe|det) (jeg|eg) (svarte|svara)\b|"
+        r"\b(svarte|svara) feil\b.{0,30}\b(endre|endra|rette|retta)\b"
     ),
     "ask_why": re.compile(
         _NB_LEAD + r"(hvorfor|why)( det| da)?\W*$|\b(hvorfor|why) (spor|vil|trenger|ma|skal) (du|dere)\b|"
