@@ -38,7 +38,7 @@ class ActionConcludeAssessment(Action):
         shown = reasons_shown(assessment)
         if shown:
             dispatcher.utter_message(
-                response="utter_result_reasons", reasons="; ".join(texts.reasons[r] for r in shown)
+                response="utter_result_reasons", reasons="\n".join("• " + texts.reasons[r] for r in shown)
             )
         if glance.others:
             dispatcher.utter_message(response="utter_result_others", services=service_lines(glance.others))
