@@ -123,3 +123,8 @@ def timed_out(wait_from: datetime, now: datetime, wait_minutes: int) -> bool:
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def live_offer_possible(counsellors_on_duty: int, hours: OpeningHours, now: datetime) -> bool:
+    """A counsellor can be offered to join the chat now: someone is on duty, inside the opening hours if any."""
+    return counsellors_on_duty > 0 and is_open(hours, now)

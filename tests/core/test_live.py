@@ -4,7 +4,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.core.live import describe_hours, is_open, parse_hours, queue_key, timed_out, waited_seconds
+from bot.core.live import (
+    describe_hours,
+    is_open,
+    live_offer_possible,
+    parse_hours,
+    queue_key,
+    timed_out,
+    waited_seconds,
+)
 
 UTC = timezone.utc
 
@@ -81,3 +89,16 @@ def test_the_wait_times_out(waited, minutes, expected):
     now = datetime(2026, 12, 4, 22, 0, tzinfo=UTC)
     assert timed_out(now - waited, now, minutes) is expected
     assert waited_seconds(now - waited, now) == int(waited.total_seconds())
+
+
+@pytest.mark.parametrize(
+    "on_duty,spec,moment,expected",
+    [
+        (0, "", datetime(2026, 12, 7, 10, 0, tzinfo=UTC), False),
+        (1, "", datetime(2026, 12, 6, 2, 0, tzinfo=UTC), True),
+        (2, "mon-fri 08:00-16:00", datetime(2026, 12, 7, 10, 0, tzinfo=UTC), True),
+        (2, "mon-fri 08:00-16:00", datetime(2026, 12, 7, 20, 0, tzinfo=UTC), False),
+    ],
+)
+def test_a_person_is_offered_only_when_on_duty_and_open(on_duty, spec, moment, expected):
+    assert live_offer_possible(on_duty, parse_hours(spec), moment) is expected
