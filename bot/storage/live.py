@@ -198,6 +198,7 @@ class LiveChats:
         name: str | None = None,
         lang: str | None = None,
         now: datetime | None = None,
+        buttons: list | None = None,
     ) -> int | None:
         """Store a message under the chat's next number (one UPDATE: concurrent writers queue on the row);
         None when the chat is gone."""
@@ -214,7 +215,9 @@ class LiveChats:
                 return None
             seq = session.execute(select(LiveChat.last_seq).where(LiveChat.id == chat_id)).scalar_one()
             session.add(
-                LiveMessage(chat_id=chat_id, seq=seq, author=author, name=name, text=text, lang=lang, at=moment)
+                LiveMessage(
+                    chat_id=chat_id, seq=seq, author=author, name=name, text=text, lang=lang, at=moment, buttons=buttons
+                )
             )
         return seq
 

@@ -163,4 +163,5 @@ class LiveMessage(Base):
     name = Column(String(64), nullable=True)  # the counsellor's shown name
     text = Column(Text, nullable=False)
     lang = Column(String(2), nullable=True)
+    buttons = Column(JSON, nullable=True)  # an assistant message's buttons: [{"title", "payload"}]
     at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(64), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("lang", sa.String(2), nullable=True),
+        sa.Column("buttons", sa.JSON(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("chat_id", "seq", name="uq_live_messages_chat_seq"),
     )
