@@ -46,6 +46,9 @@ KEYS = frozenset(
         "SECRET_KEY",
         "COUNSELLOR_SESSION_MINUTES",
         "SECURE_COOKIES",
+        "HANDOFF_HOURS",
+        "HANDOFF_WAIT_MINUTES",
+        "REDIS_URL",
     }
 )
 
@@ -77,6 +80,16 @@ class Settings:
     tracker_compact_after_events: int = 400  # a longer session is rewritten compactly (components/tracker_store.py)
     messages_per_minute: int = 30  # per conversation, at the web server (bot/web/ratelimit.py)
     messages_per_minute_per_address: int = 600  # per client address: a hospital's doctors may share one
+    handoff_hours: str = (
+        ""  # when a counsellor on duty may be offered, Norwegian time (bot/core/live.py); empty: always
+    )
+    handoff_wait_minutes: int = 5  # a doctor queued longer is told so, with the helplines, and may go back
+    redis_url: str = ""  # the live chats' pub/sub between web servers; empty: LOCK_STORE_URL's Redis, else in-process
+
+    @property
+    def live_redis_url(self) -> str:
+        """Redis for the live chats' notifications: REDIS_URL, else the cluster's lock store; empty on one machine."""
+        return self.redis_url or self.lock_store_url
 
     @property
     def tracker_db_url(self) -> str:
@@ -166,7 +179,10 @@ def parse_redis_url(url: str) -> dict:
 def _lock_url(values: dict, key: str) -> str:
     raw = (values.get(key) or "").strip()
     if raw:
-        parse_redis_url(raw)
+        try:
+            parse_redis_url(raw)
+        except SettingsError as exc:
+            raise SettingsError(str(exc).replace("LOCK_STORE_URL", key)) from None
     return raw
 
 
@@ -209,6 +225,9 @@ def load_settings(env_file: Path | None = None, overrides: dict | None = None) -
         messages_per_minute=_int(values, "MESSAGES_PER_MINUTE", 30, 1),
         tracker_compact_after_events=_int(values, "TRACKER_COMPACT_AFTER_EVENTS", 400, 20),
         messages_per_minute_per_address=_int(values, "MESSAGES_PER_MINUTE_PER_ADDRESS", 600, 1),
+        handoff_hours=(values.get("HANDOFF_HOURS") or "").strip(),
+        handoff_wait_minutes=_int(values, "HANDOFF_WAIT_MINUTES", 5, 1),
+        redis_url=_lock_url(values, "REDIS_URL"),
     )
 
 

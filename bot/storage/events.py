@@ -3,6 +3,7 @@ doctor asks ("delete my conversation"), and conversations past their retention (
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import timedelta
@@ -56,3 +57,28 @@ def purge_conversations(engine: sa.engine.Engine, older_than: timedelta, now: fl
     if stale:
         erase_deleted(engine)
     return len(stale), events
+
+
+def conversation_texts(engine: sa.engine.Engine, conversation_id: str, limit: int = 400) -> list[tuple[str, str]]:
+    """The doctor's and the assistant's words so far, oldest first: [("doctor"|"assistant", text)]. Only for a
+    counsellor the doctor said yes to (docs/live-handoff.md); button payloads ("/affirm") left out."""
+    if not is_conversation_id(conversation_id):
+        return []
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("events"):
+            return []
+        rows = connection.execute(
+            sa.text(
+                "SELECT type_name, data FROM events WHERE sender_id = :sid AND type_name IN ('user', 'bot') ORDER BY id"
+            ),
+            {"sid": conversation_id},
+        ).all()
+    texts = []
+    for type_name, data in rows:
+        try:
+            text = json.loads(data).get("text")
+        except (TypeError, ValueError):
+            continue
+        if isinstance(text, str) and text.strip() and not text.startswith("/"):
+            texts.append(("doctor" if type_name == "user" else "assistant", text))
+    return texts[-limit:]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 from bot.core.summary import CODE_LENGTH
@@ -110,3 +110,58 @@ class AuditEntry(Base):
     action = Column(String(32), nullable=False)
     target = Column(String(64), nullable=True)
     outcome = Column(String(32), nullable=True)
+
+
+class Duty(Base):
+    """A counsellor who marked themself available for live chats (issue 16); on duty only while also signed in."""
+
+    __tablename__ = "duty"
+
+    username = Column(String(64), primary_key=True)
+    available = Column(Boolean, nullable=False, default=False)
+    since = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class LiveChat(Base):
+    """A live handoff: a counsellor joins the doctor's chat. Kept and deleted as the conversation is.
+
+    `open_conversation` holds the conversation id while the chat is queued or active and is NULL once it ends: its
+    unique index allows one open chat per conversation on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "live_chats"
+
+    id = Column(String(32), primary_key=True)  # random; in counsellor URLs only
+    conversation_id = Column(String(64), nullable=False, index=True)  # never shown to a counsellor
+    open_conversation = Column(String(64), nullable=True, unique=True)
+    code = Column(String(CODE_LENGTH), nullable=False)
+    state = Column(String(8), nullable=False, default="queued")  # queued, active, ended
+    crisis = Column(Boolean, nullable=False, default=False)
+    themes = Column(JSON, nullable=False, default=dict)  # the coded themes (DESIGN.md), never words
+    lang = Column(String(2), nullable=False, default="nb")
+    queued_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    wait_from = Column(DateTime(timezone=True), nullable=False, default=utcnow)  # reset when the doctor keeps waiting
+    taken_at = Column(DateTime(timezone=True), nullable=True)
+    taken_by = Column(String(64), nullable=True)
+    ended_at = Column(DateTime(timezone=True), nullable=True)
+    ended_by = Column(String(16), nullable=True)  # doctor, counsellor, left_queue, deleted
+    consent_themes = Column(Boolean, nullable=True)  # None: not asked yet
+    consent_history = Column(Boolean, nullable=True)
+    last_seq = Column(Integer, nullable=False, default=0)
+    last_activity = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
+class LiveMessage(Base):
+    """One message of a live chat, numbered per chat (the SSE event id). Holds a doctor's words: never logged."""
+
+    __tablename__ = "live_messages"
+    __table_args__ = (UniqueConstraint("chat_id", "seq", name="uq_live_messages_chat_seq"),)
+
+    id = Column(Integer, primary_key=True)
+    chat_id = Column(String(32), ForeignKey("live_chats.id", ondelete="CASCADE"), nullable=False)
+    seq = Column(Integer, nullable=False)
+    author = Column(String(12), nullable=False)  # doctor, counsellor, assistant
+    name = Column(String(64), nullable=True)  # the counsellor's shown name
+    text = Column(Text, nullable=False)
+    lang = Column(String(2), nullable=True)
+    buttons = Column(JSON, nullable=True)  # an assistant message's buttons: [{"title", "payload"}]
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

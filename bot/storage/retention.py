@@ -1,4 +1,4 @@
-"""Retention: conversations leave the tracker store after CONVERSATION_RETENTION_HOURS, intake summaries and
+"""Retention: conversations (and their live chats) leave after CONVERSATION_RETENTION_HOURS, intake summaries and
 handoff requests after their expiry, counsellor sessions when they end, failed sign-ins after their window,
 audit entries after AUDIT_RETENTION_DAYS. Runs as a command and on a schedule inside the web server.
 
@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from bot.settings import Settings
 from bot.storage.counsellors import Counsellors
 from bot.storage.events import purge_conversations
+from bot.storage.live import LiveChats
 from bot.storage.records import Storage, make_engine
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class Purged:
     handoffs: int
     intakes: int = 0
     counsellor_rows: int = 0  # sessions, failed attempts, audit entries
+    live_chats: int = 0
 
 
 def purge(settings: Settings, now: datetime | None = None) -> Purged:
@@ -40,9 +42,10 @@ def purge(settings: Settings, now: datetime | None = None) -> Purged:
     store = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
     try:
         kept = store.purge_expired(moment)
+        live_chats = LiveChats(store).purge(timedelta(hours=settings.conversation_retention_hours), moment)
         counsellor_rows = Counsellors(
             store, settings.secret_key or "purge", audit_retention_days=settings.audit_retention_days
         ).purge(moment)
     finally:
         store.engine.dispose()
-    return Purged(conversations, events, kept.handoffs, kept.intakes, counsellor_rows)
+    return Purged(conversations, events, kept.handoffs, kept.intakes, counsellor_rows, live_chats)

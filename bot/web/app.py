@@ -22,11 +22,14 @@ from sanic.request import Request
 
 from bot.core.content import content_file_for, content_from
 from bot.core.language import LANGUAGES
+from bot.core.live import parse_hours
 from bot.settings import Settings, get_settings
 from bot.storage.counsellors import Counsellors
+from bot.storage.live import LiveChats
 from bot.storage.records import Storage, make_engine
 from bot.storage.retention import purge
-from bot.web import counsellor, doctors
+from bot.web import counsellor, counsellor_live, doctors, live
+from bot.web.notify import make_hub
 from bot.web.ratelimit import RateLimiter
 from bot.web.render import load_templates
 
@@ -51,7 +54,8 @@ ERROR_TEXT = {
     405: "That method is not allowed here.",
     413: "The request is too large.",
 }
-BLUEPRINTS = (doctors.files, doctors.api, counsellor.view, counsellor.withdrawal)
+BLUEPRINTS = (doctors.files, doctors.api, live.doctor_api, counsellor.view, counsellor.withdrawal)
+assert counsellor_live.view is counsellor.view  # the live routes are the counsellor view's (its language, CSRF)
 
 
 def create_app(settings: Settings | None = None, name: str = "doctor_support_web") -> Sanic:
@@ -77,6 +81,9 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     ctx.accounts = Counsellors(
         ctx.storage, settings.secret_key, settings.counsellor_session_minutes, settings.audit_retention_days
     )
+    parse_hours(settings.handoff_hours)  # a typo in HANDOFF_HOURS stops the start, with its words
+    ctx.live = LiveChats(ctx.storage)
+    ctx.live_hub = make_hub(settings.live_redis_url)
     ctx.per_conversation = RateLimiter(settings.messages_per_minute)
     ctx.per_address = RateLimiter(settings.messages_per_minute_per_address)
     app.blueprint(BLUEPRINTS)
@@ -137,10 +144,12 @@ async def headers(request: Request, resp) -> None:
 # --- retention, every PURGE_EVERY_SECONDS inside the server --------------------------------------------------
 async def start_retention(app: Sanic, loop) -> None:
     app.ctx.retention = loop.create_task(purge_on_schedule(app.ctx.settings, PURGE_EVERY_SECONDS))
+    await app.ctx.live_hub.start()
 
 
 async def stop_retention(app: Sanic, _loop) -> None:
     app.ctx.retention.cancel()
+    await app.ctx.live_hub.stop()
 
 
 async def purge_on_schedule(settings: Settings, every_seconds: float) -> None:
@@ -149,10 +158,11 @@ async def purge_on_schedule(settings: Settings, every_seconds: float) -> None:
     while True:
         try:
             result = await loop.run_in_executor(None, purge, settings)
-            if result.conversations or result.handoffs or result.intakes:
+            if result.conversations or result.handoffs or result.intakes or result.live_chats:
                 logger.info(
-                    "retention: %d conversations, %d intake summaries, %d handoff requests deleted",
+                    "retention: %d conversations, %d live chats, %d intake summaries, %d handoff requests deleted",
                     result.conversations,
+                    result.live_chats,
                     result.intakes,
                     result.handoffs,
                 )

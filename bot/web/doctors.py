@@ -6,7 +6,9 @@ small API the widget talks to (`api`).
     GET     /example-host.html  /widget.js  /page.css  /host.css  /counsellor.css    read once at start-up
     GET     /favicon.ico (nothing)  /healthz
     POST    /api/message                      passed on to Rasa's REST channel
-    DELETE  /api/conversations/<id>           the conversation deleted from the tracker store at once
+    DELETE  /api/conversations/<id>           the conversation deleted from the tracker store at once, with its
+                                              live chats (bot/web/live.py: while one is open, /api/message goes
+                                              to the person, not to Rasa)
     OPTIONS /api/<path>                       CORS preflight (bot.web.app adds the CORS headers to every answer)
 
 The relay keeps the Rasa server off the internet. What the handlers share (settings, the rate limits, the
@@ -31,7 +33,7 @@ from bot.core.inbound import MAX_MESSAGE_CHARS
 from bot.core.language import LANGUAGES as PAGE_LANGUAGES
 from bot.core.language import detect_language
 from bot.storage.events import delete_conversation, is_conversation_id
-from bot.web import i18n
+from bot.web import i18n, live
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -41,6 +43,7 @@ FILES = {
     "/page.css": ("page.css", "text/css; charset=utf-8"),
     "/host.css": ("host.css", "text/css; charset=utf-8"),
     "/counsellor.css": ("counsellor.css", "text/css; charset=utf-8"),
+    "/counsellor-live.js": ("counsellor-live.js", "text/javascript; charset=utf-8"),
 }
 SHARED_FILES = {"/widget.js"}  # loaded by other sites' pages
 
@@ -206,6 +209,9 @@ async def message(request: Request):
                 status=429,
                 headers={"Retry-After": str(limiter.retry_after(key))},
             )
+    chat = ctx.live.open_chat_for(body["sender"])
+    if chat is not None:  # a person is in the chat (or on the way): the words go to them only, never to Rasa
+        return await live.doctor_says(request, chat, text, lang)
     try:
         async with ctx.rasa.post(
             f"{ctx.settings.rasa_url}/webhooks/rest/webhook",
@@ -217,15 +223,24 @@ async def message(request: Request):
     except (aiohttp.ClientError, TimeoutError, json.JSONDecodeError) as exc:
         logger.error("the assistant did not answer: %s", type(exc).__name__)
         return response.json({"error": "The assistant is not answering just now."}, status=502)
+    replies, queued = live.split_at_marker(replies)
     messages, progress = _bot_messages(replies, ctx.links)
-    return response.json({"messages": messages, "progress": progress})
+    if queued is None:
+        return response.json({"messages": messages, "progress": progress})
+    chat = ctx.live.open_chat_for(body["sender"])
+    await live.wake(request.app, chat.id if chat else None, queue=True)
+    state = live.state_event(chat, ctx.live, ctx.settings.handoff_wait_minutes) if chat else queued
+    return response.json({"messages": messages, "progress": progress, "live": state})
 
 
 @api.delete("/conversations/<conversation_id>")
 async def delete(request: Request, conversation_id: str):
     if not is_conversation_id(conversation_id):
         return response.json({"error": "Not a conversation id."}, status=400)
+    chat = live.delete_live(request.app, conversation_id)
     delete_conversation(request.app.ctx.tracker_engine, conversation_id)
+    if chat is not None:  # the counsellor sees it end; nothing is handed back to Rasa: the conversation is gone
+        await live.wake(request.app, chat.id, queue=True)
     return response.empty(status=204)
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from bot.core.summary import IntakeSummary
 from bot.settings import load_settings
 from bot.storage.events import purge_conversations
+from bot.storage.live import LiveChats
 from bot.storage.migrate import upgrade
 from bot.storage.records import Storage
 from bot.storage.retention import purge
@@ -65,8 +66,12 @@ def test_the_purge_command_deletes_old_conversations_expired_handoffs_and_intake
     store = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
     store.record_handoff({}, crisis=True)
     store.record_intake(IntakeSummary("looking_for_advice", (), {}, (), False))
+    live = LiveChats(store)
+    chat = live.open_chat("a" * 36, "ACDE7FGH", {}, crisis=False, lang="nb")
+    live.add_message(chat.id, "doctor", "words of a live chat")
     first = purge(settings, now=later)
     assert (first.conversations, first.handoffs, first.intakes) == (1, 1, 0)  # intakes keep for 30 days
+    assert first.live_chats == 1 and live.messages_after(chat.id) == []
     add(engine, "b", time.time())
     result = purge(settings, now=later + timedelta(days=30))
     assert (result.conversations, result.handoffs, result.intakes) == (1, 0, 1)

@@ -23,6 +23,8 @@ def hostile_context() -> dict[str, dict]:
         id=7, code=HOSTILE, crisis=True, created_at=MOMENT, taken_at=MOMENT, taken_by=HOSTILE, themes={}
     )
     intake = SimpleNamespace(code=HOSTILE, crisis=False, created_at=MOMENT, expires_at=MOMENT)
+    live_chat = SimpleNamespace(id=HOSTILE, code=HOSTILE, crisis=True, consent_themes=True, consent_history=True)
+    message = SimpleNamespace(author="counsellor", name=HOSTILE, text=HOSTILE, seq=1)
     entry = SimpleNamespace(at=MOMENT, username=HOSTILE, action=HOSTILE, target=HOSTILE, outcome=HOSTILE)
     return {
         "refused.html": {"title": HOSTILE, "text": HOSTILE, "who": WHO},
@@ -43,6 +45,21 @@ def hostile_context() -> dict[str, dict]:
         "audit.html": {"who": WHO, "entries": [entry]},
         "withdraw.html": {"message": HOSTILE, "done": False, "who": None},
         "index.html": {},
+        "live.html": {
+            "who": WHO,
+            "available": True,
+            "queue": [{"id": HOSTILE, "code": HOSTILE, "crisis": True, "waited_seconds": 70, "state": "queued"}],
+            "mine": [live_chat],
+        },
+        "live_chat.html": {
+            "who": WHO,
+            "chat": live_chat,
+            "themes": {"category": HOSTILE, "lines": [HOSTILE]},
+            "history": [("doctor", HOSTILE), ("assistant", HOSTILE)],
+            "messages": [message],
+            "last_seq": 1,
+            "open": True,
+        },
     }
 
 
