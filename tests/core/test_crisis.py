@@ -95,6 +95,10 @@ def test_a_disclosure_wins_over_a_denial_in_the_same_message():
         "I've been looking up lethal doses of the drugs I prescribe",
         "on the way home I keep thinking about driving into a tree",
         "I've been googling painless ways to die",
+        "I have the pills ready",  # the means made ready
+        "I've got my sleeping tablets counted out next to my bed",
+        "har pillene klare",
+        "jeg har lagt fram sovetablettene på bordet",
     ],
 )
 def test_plans_and_means_in_other_words(text):
@@ -102,7 +106,13 @@ def test_plans_and_means_in_other_words(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["I drive into the hospital car park every day", "I checked the lethal dose of paracetamol for a patient"]
+    "text",
+    [
+        "I drive into the hospital car park every day",
+        "I checked the lethal dose of paracetamol for a patient",
+        "I have the patient's tablets ready for the ward round",
+        "har du tablettene klare til visitten?",
+    ],
 )
 def test_ordinary_work_talk_is_not_a_plan(text):
     assert assess_risk(text).risk is Risk.NONE
