@@ -316,6 +316,9 @@ def test_a_counsellor_joins_consent_first_then_their_messages_typing_and_the_end
     assert bubbles(tab, "person") == [], "nothing from the counsellor before the consent questions are answered"
     assert consent.get_by_role("heading").is_visible()
     assert axe_violations(tab) == [], "the consent question"
+    if size == PHONE and lang == "nb":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / "live-consent-phone-nb.png"))
     consent.get_by_role("button", name=L["share_themes"]).click()
     consent.get_by_role("button", name=L["share_history"]).wait_for()
     assert tab.evaluate(ACTIVE)["text"] == L["share_history"], "the keyboard stays on the question"

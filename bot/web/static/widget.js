@@ -223,7 +223,7 @@
     .live .calls { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; margin-top: 0.25rem; }
     .live .calls a.call { margin: 0; font-size: 1.05rem; }
     .live .consent { display: flex; flex-direction: column; gap: 0.375rem; }
-    .live h3, .live h4 { margin: 0; font-size: 1rem; }
+    .live h2, .live h3 { margin: 0; font-size: 1.05rem; }
     .live-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
     .live-actions:empty { display: none; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
