@@ -198,3 +198,24 @@ def page(browser):
     tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
     yield tab
     context.close()
+
+
+@pytest.fixture
+def tab_for(browser):
+    """Tabs of a given size and language (nb: a Norwegian Accept-Language), each in its own context."""
+    contexts = []
+
+    def make(size=None, lang="en"):
+        context = browser.new_context(
+            viewport=size or {"width": 1280, "height": 800}, locale="nb-NO" if lang == "nb" else "en-GB"
+        )
+        context.route("https://www.yr.no/**", lambda r: r.fulfill(body="<p>Weather</p>", content_type="text/html"))
+        contexts.append(context)
+        tab = context.new_page()
+        tab.errors = []
+        tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -43,24 +43,6 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-@pytest.fixture
-def tab_for(browser):
-    contexts = []
-
-    def make(size=DESKTOP, lang="en"):
-        context = browser.new_context(viewport=size, locale="nb-NO" if lang == "nb" else "en-GB")
-        context.route("https://www.yr.no/**", lambda r: r.fulfill(body="<p>Weather</p>", content_type="text/html"))
-        contexts.append(context)
-        tab = context.new_page()
-        tab.errors = []
-        tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
-        return tab
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def top_is_visible(tab, locator) -> bool:
     """The element's first line is inside the transcript's visible part and inside the window."""
     box = locator.bounding_box()

@@ -55,6 +55,34 @@
       close: "Close the chat",
       you: "You",
       bot: "Assistant",
+      // The live chat with a counsellor on duty (docs/live-handoff.md).
+      counsellor: "Counsellor",
+      waiting: (n) => n ? `Waiting for a counsellor — you are number ${n} in the queue.` : "Waiting for a counsellor.",
+      waitHelp: "While you wait: acute danger 113 · Mental Helse, any hour: 116 123 · Kirkens SOS: 22 40 00 40",
+      noAnswer: "No one has answered yet.",
+      noAnswerHelp: "If you are in acute danger, call 113 now. You can talk to someone at any hour:",
+      keepWaiting: "Keep waiting",
+      backToBot: "Back to the assistant",
+      joined: (name) => `${name} is now in the chat. Your messages go to ${name}, not to the assistant.`,
+      personTyping: (name) => `${name} is writing…`,
+      inputTo: (name) => `Your message to ${name}`,
+      endChat: "End chat",
+      leaveQueue: "Leave the queue",
+      endConfirm: (name) => `End the chat with ${name}?`,
+      leaveConfirm: "Leave the queue and go back to the assistant?",
+      consentTitle: (name) => `Before ${name} sees anything`,
+      consentThemes: (name) => `Share the themes so far with ${name}? They are short headings from your answers ` +
+        "(such as “sleep” or “workload”), not your own words.",
+      consentHistory: (name) => `Share what you wrote to the assistant earlier in this chat? ${name} can then read it.`,
+      shareThemes: "Yes, share the themes",
+      shareHistory: "Yes, share my messages",
+      no: "No",
+      consentSaid: (name, themes, history) => themes || history
+        ? `Shared with ${name}: ${[themes && "the themes", history && "your earlier messages"].filter(Boolean).join(" and ")}.`
+        : `Nothing from before was shared with ${name}.`,
+      ended: (name) => (name ? `The chat with ${name} has ended.` : "You are no longer in the queue.") +
+        " You are talking with the assistant again.",
+      liveFailed: "That did not go through. Please try again.",
     },
     nb: {
       title: "Støtte for leger",
@@ -85,6 +113,33 @@
       close: "Lukk chatten",
       you: "Du",
       bot: "Assistent",
+      counsellor: "Rådgiver",
+      waiting: (n) => n ? `Venter på en rådgiver – du er nummer ${n} i køen.` : "Venter på en rådgiver.",
+      waitHelp: "Mens du venter: akutt fare 113 · Mental Helse, hele døgnet: 116 123 · Kirkens SOS: 22 40 00 40",
+      noAnswer: "Ingen har svart ennå.",
+      noAnswerHelp: "Er du i akutt fare, ring 113 nå. Du kan snakke med noen hele døgnet:",
+      keepWaiting: "Fortsett å vente",
+      backToBot: "Tilbake til assistenten",
+      joined: (name) => `${name} er nå med i samtalen. Meldingene dine går til ${name}, ikke til assistenten.`,
+      personTyping: (name) => `${name} skriver…`,
+      inputTo: (name) => `Din melding til ${name}`,
+      endChat: "Avslutt samtalen",
+      leaveQueue: "Gå ut av køen",
+      endConfirm: (name) => `Vil du avslutte samtalen med ${name}?`,
+      leaveConfirm: "Vil du gå ut av køen og tilbake til assistenten?",
+      consentTitle: (name) => `Før ${name} ser noe`,
+      consentThemes: (name) => `Vil du dele temaene så langt med ${name}? Det er korte stikkord fra svarene dine ` +
+        "(som «søvn» eller «arbeidsmengde»), ikke dine egne ord.",
+      consentHistory: (name) => `Vil du dele det du skrev til assistenten tidligere i samtalen? Da kan ${name} lese det.`,
+      shareThemes: "Ja, del temaene",
+      shareHistory: "Ja, del meldingene",
+      no: "Nei",
+      consentSaid: (name, themes, history) => themes || history
+        ? `Delt med ${name}: ${[themes && "temaene", history && "meldingene dine fra før"].filter(Boolean).join(" og ")}.`
+        : `Ingenting fra før er delt med ${name}.`,
+      ended: (name) => (name ? `Samtalen med ${name} er avsluttet.` : "Du står ikke lenger i køen.") +
+        " Nå snakker du med assistenten igjen.",
+      liveFailed: "Det gikk ikke. Prøv igjen.",
     },
   };
 
@@ -98,6 +153,18 @@
     { text: "116 117", href: "tel:116117" },
     { text: "116 123", href: "tel:116123" },
   ];
+  // The helplines in the live chat's own texts (waiting, no answer yet) and in the assistant's messages in its stream.
+  const LIVE_LINKS = BANNER_LINKS.concat([{ text: "22 40 00 40", href: "tel:22400040" }]);
+  // When no one has answered yet: the numbers to call, as large buttons.
+  const CALL_NOW = [
+    { text: "113", href: "tel:113" },
+    { text: "Mental Helse 116 123", href: "tel:116123" },
+    { text: "Kirkens SOS 22 40 00 40", href: "tel:22400040" },
+  ];
+  const TYPING_SHOWN_MS = 4000;
+  const TYPING_PING_MS = 3000;
+  // When the stream has not said "ended" this long after the doctor ended the chat, the widget ends it by itself.
+  const END_FALLBACK_MS = 10000;
   const SAFE_HREF = /^(tel:\+?[0-9]{3,15}|https:\/\/[a-z0-9.-]+\.[a-z]{2,}(\/[^\s"<>]*)?)$/i;
 
   // The focus ring: a dark ring with a light gap on light backgrounds, a light one with a dark gap on the accent
@@ -142,6 +209,23 @@
     a.call { display: inline-flex; vertical-align: middle; margin: 0.125rem 0; align-items: center; justify-content: center; min-height: 2.75rem; min-width: 2.75rem;
       padding: 0.25rem 0.75rem; border: 2px solid var(--danger); border-radius: 0.5rem; background: #ffffff; color: #7a0f12;
       font-size: 1.15rem; font-weight: 700; text-decoration: none; }
+    .msg.person { background: #e7f3eb; border-left: 4px solid #1e6b3a; align-self: flex-start; }
+    .msg .who { display: block; font-size: 0.85rem; font-weight: 700; color: #14532d; }
+    .live { border-bottom: 1px solid #b9c6d3; background: #f3f7fb; padding: 0.375rem 0.75rem; display: flex;
+      flex-direction: column; gap: 0.375rem; }
+    .live.active { background: #e7f3eb; border-left: 4px solid #1e6b3a; border-bottom-color: #9cc5a9; }
+    .live p { margin: 0; line-height: 1.4; }
+    .live .status { font-weight: 600; }
+    .live .help { font-size: 0.9rem; }
+    .live .alert { background: #fff4f4; border: 2px solid var(--danger); border-radius: 0.5rem; padding: 0.375rem 0.5rem;
+      font-weight: 400; }
+    .live .alert strong { display: block; color: #7a0f12; }
+    .live .calls { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; margin-top: 0.25rem; }
+    .live .calls a.call { margin: 0; font-size: 1.05rem; }
+    .live .consent { display: flex; flex-direction: column; gap: 0.375rem; }
+    .live h2, .live h3 { margin: 0; font-size: 1.05rem; }
+    .live-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+    .live-actions:empty { display: none; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     .panel > * { flex: 0 0 auto; }
     .panel > .log { flex: 1 1 auto; }
@@ -247,7 +331,11 @@
       try {
         const saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
         const fresh = saved && typeof saved.updated === "number" && Date.now() - saved.updated < KEEP_MS;
-        if (fresh && typeof saved.id === "string" && Array.isArray(saved.transcript)) return saved;
+        if (fresh && typeof saved.id === "string" && Array.isArray(saved.transcript)) {
+          const live = saved.live;
+          if (live && (typeof live !== "object" || !Array.isArray(live.held) || typeof live.status !== "object")) saved.live = null;
+          return saved;
+        }
       } catch (_) { /* a broken entry is simply not used */ }
       return { id: null, transcript: [] };
     }
@@ -301,19 +389,30 @@
       this.progressBox = el("div", { class: "progress", role: "status" });
       this.progressText = el("span", { id: "dsc-progress" });
       this.progressBar = el("progress", { "aria-labelledby": "dsc-progress" });
+      // The live chat's bar, under the banner: who the doctor is talking to or waiting for (a polite status that
+      // stays in the page, its words change), the helplines while waiting, the consent questions, and its buttons.
+      this.liveBar = el("div", { class: "live" });
+      this.liveStatus = el("div", { class: "status", role: "status" });
+      this.liveHelp = el("p", { class: "help" });
+      this.liveConsent = el("div", { class: "consent", role: "group", "aria-labelledby": "dsc-consent" });
+      this.liveActions = el("div", { class: "live-actions" });
+      this.liveBar.append(this.liveStatus, this.liveHelp, this.liveConsent, this.liveActions);
+      this.liveBar.hidden = true;
 
       const form = el("form");
       const inputId = "dsc-input";
-      form.append(el("label", { for: inputId }, L.input));
+      this.inputLabel = el("label", { for: inputId }, L.input);
+      form.append(this.inputLabel);
       this.input = el("textarea", { id: inputId, rows: "1", maxlength: "2000", autocomplete: "off" });
       this.input.addEventListener("keydown", (event) => {
         if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
       });
+      this.input.addEventListener("input", () => this.pingTyping());
       this.sendButton = el("button", { type: "submit", class: "primary" }, L.send);
       form.append(this.input, this.sendButton);
       form.addEventListener("submit", (event) => { event.preventDefault(); this.send(this.input.value, true); });
 
-      this.panel.append(header, this.confirmBar, banner, this.log, this.choiceArea, this.typing, this.progressBox, form,
+      this.panel.append(header, this.confirmBar, banner, this.liveBar, this.log, this.choiceArea, this.typing, this.progressBox, form,
         this.announcer);
       this.shadowRoot.append(this.panel);
       if (!page) {
@@ -343,6 +442,11 @@
       this.showChoices(this.state.choices || [], false);
       this.showProgress(this.state.progress || null);
       if (lastReply) this.scrollToStart(lastReply);
+      // A live chat open before the reload: its bar as it was, and its stream from the last message seen.
+      if (this.state.live) {
+        this.showLive(this.state.live.status || { state: "queued" });
+        this.openStream();
+      }
     }
 
     // The page was loaded again in the other language (its switch): the conversation follows, once. A plain reload
@@ -379,6 +483,14 @@
         if (live) this.announce(item.text);
       } else if (item.from === "bot" && item.kind === "crisis") {
         bubble = this.crisisBubble(item, live);
+      } else if (item.from === "person") {
+        // The counsellor's message: their name on it, in its own colour, never taken for the assistant's.
+        bubble = el("p", { class: "msg person" });
+        if (item.lang === "nb" || item.lang === "en") bubble.setAttribute("lang", item.lang);
+        bubble.append(el("span", { class: "who" }, item.name || L.counsellor));
+        bubble.append(el("span", { class: "sr" }, ` (${L.counsellor}): `));
+        bubble.append(...linkified(item.text || "", LIVE_LINKS));
+        if (live) this.announce((item.name || L.counsellor) + ": " + item.text, item.lang);
       } else {
         bubble = el("p", { class: "msg " + (item.from === "me" ? "me" : "bot") });
         if (item.lang === "nb" || item.lang === "en") bubble.setAttribute("lang", item.lang);
@@ -506,7 +618,7 @@
         if (reply && reply.status === 429) wait = Math.min(10, Number(reply.headers.get("Retry-After")) || 2) * 1000;
         this.setTyping(true, this.labels.reconnecting);
         await new Promise((resolve) => setTimeout(resolve, wait));
-        this.setTyping(true);
+        this.setTyping(!this.state.live);
       }
     }
 
@@ -522,11 +634,13 @@
       const silent = !fromInput && !shownAs;  // the greeting that opens a conversation
       if (shownAs) this.pendChoices(true);
       else if (!silent) this.clearChoices();
+      const mine = { from: "me", text: shownAs || message };
       if (!silent) {
-        this.render({ from: "me", text: shownAs || message }, true, false);
+        this.render(mine, true, false);
         this.log.scrollTop = this.log.scrollHeight;
       }
-      this.setTyping(true);
+      // To a person, no "the assistant is writing": the counsellor's own typing shows (live events).
+      if (!this.state.live) this.setTyping(true);
       try {
         // Every message carries the language the doctor is reading (the greeting's: the page's), which the assistant
         // takes only when the words cannot tell ("ja", "ok"): so a restart, which forgets the language, keeps it.
@@ -553,9 +667,11 @@
           }
           if (m.buttons && m.buttons.length) buttons = m.buttons;
         }
-        this.showProgress(data.progress || null, true);
         const hadFocus = this.shadowRoot.activeElement;
-        this.showChoices(buttons);
+        // While a chat with a person is open, the assistant's progress and choices wait (kept for afterwards).
+        const live = this.liveAnswer(data, mine);
+        this.showProgress(live ? null : data.progress || null, !live);
+        this.showChoices(live ? [] : buttons);
         this.scrollToStart(first);
         this.settleFocus(hadFocus, Boolean(shownAs));
       } catch (error) {
@@ -576,7 +692,7 @@
         this.log.append(this.retryNote);
         this.log.scrollTop = this.retryNote.offsetTop;
       } finally {
-        this.setTyping(false);
+        if (!this.typingTimer) this.setTyping(false);  // not the counsellor's "is writing"
         this.busy = false;
         this.sendButton.disabled = false;
       }
@@ -611,6 +727,13 @@
       const L = this.labels;
       const id = this.state.id;
       this.confirmBar.hidden = true;
+      if (this.state.live) {
+        this.closeStream();
+        await this.livePost("end");
+        this.state.live = null;
+        this.liveBar.hidden = true;
+        this.inputLabel.textContent = L.input;
+      }
       if (id) {
         try {
           const reply = await fetch(SERVER + "/api/conversations/" + encodeURIComponent(id), {
@@ -636,7 +759,343 @@
       again.focus();
     }
 
+    // --- The live chat with a counsellor (docs/live-handoff.md) ----------------------------------------------
+    liveUrl(what) {
+      return SERVER + "/api/live/" + encodeURIComponent(this.state.id) + "/" + what;
+    }
+
+    get counsellorName() {
+      const status = this.state.live && this.state.live.status;
+      return (status && typeof status.counsellor === "string" && status.counsellor) || this.labels.counsellor;
+    }
+
+    // The relay's answer while or when a chat opens: the doctor's message's seq, the chat's state. True while open.
+    liveAnswer(data, mine) {
+      const live = data.live && typeof data.live === "object" ? data.live : null;
+      const open = live && (live.state === "queued" || live.state === "active");
+      if (this.state.live) {
+        if (Number.isInteger(data.seq) && data.seq > 0 && !this.seen(data.seq)) { mine.seq = data.seq; this.save(); }
+        if (open) this.applyState(live);
+        else if (!live) this.finishLive();  // the relay took it to the assistant: no chat is open on the server
+      } else if (open) {
+        this.state.live = { last: 0, status: live, held: [] };
+        this.save();
+        this.showLive(live);
+        this.openStream();
+      }
+      return Boolean(this.state.live);
+    }
+
+    seen(seq) {
+      return this.state.transcript.some((item) => item.seq === seq) ||
+        (this.state.live && this.state.live.held.some((item) => item.seq === seq));
+    }
+
+    // The stream: from the start for a new chat, after a reload (or when it had to be opened anew) from the last
+    // message seen (?last_id=); EventSource itself reconnects with Last-Event-ID after a dropped connection.
+    openStream() {
+      this.closeStream();
+      const last = this.state.live.last;
+      const source = new EventSource(this.liveUrl("events") + (last ? "?last_id=" + last : ""), { withCredentials: false });
+      const read = (handler) => (event) => {
+        let data = null;
+        try { data = JSON.parse(event.data); } catch (_) { return; }
+        if (data && typeof data === "object" && this.state.live && this.stream === source) handler(data, event);
+      };
+      source.addEventListener("message", read((data, event) => this.liveMessage(data, event)));
+      source.addEventListener("state", read((data) => this.applyState(data)));
+      source.addEventListener("typing", read((data) => { if (data.who === "counsellor") this.counsellorTyping(); }));
+      source.addEventListener("open", () => { this.streamTries = 0; });
+      source.addEventListener("error", () => {
+        // A dropped connection is tried again by the browser; a refused one (404: no chat any more, or a proxy's 502
+        // while the server restarts) closes the stream: asked once more, by hand, after a pause.
+        if (source.readyState !== EventSource.CLOSED || this.stream !== source) return;
+        this.stream = null;
+        this.streamTries = (this.streamTries || 0) + 1;
+        this.reopenTimer = setTimeout(() => this.recheckStream(), Math.min(30, 2 ** this.streamTries) * 1000);
+      });
+      this.stream = source;
+    }
+
+    async recheckStream() {
+      if (!this.state.live) return;
+      const stop = new AbortController();
+      try {
+        const reply = await fetch(this.liveUrl("events"), { credentials: "omit", referrerPolicy: "no-referrer", signal: stop.signal });
+        stop.abort();
+        if (reply.status === 404) { this.finishLive(); return; }
+      } catch (_) { /* not reachable yet: the stream tries again */ }
+      if (this.state.live) this.openStream();
+    }
+
+    closeStream() {
+      clearTimeout(this.reopenTimer);
+      if (this.stream) this.stream.close();
+      this.stream = null;
+    }
+
+    // One message from the stream, shown once: a seq already shown is passed over; the doctor's own message, shown
+    // when sent, gets its seq here if the relay's answer has not brought it yet.
+    liveMessage(data, event) {
+      const live = this.state.live;
+      const seq = Number.isInteger(data.seq) ? data.seq : Number(event.lastEventId);
+      if (!Number.isInteger(seq) || seq < 1 || typeof data.text !== "string") return;
+      live.last = Math.max(live.last || 0, seq);
+      if (this.seen(seq)) { this.save(); return; }
+      const lang = data.lang === "nb" || data.lang === "en" ? data.lang : undefined;
+      if (data.author === "doctor") {
+        const sent = this.state.transcript.findLast((item) => item.from === "me" && !item.seq && item.text === data.text);
+        if (sent) { sent.seq = seq; this.save(); return; }
+        this.render({ from: "me", text: data.text, seq }, true, false);
+      } else if (data.author === "counsellor") {
+        const item = { from: "person", name: typeof data.name === "string" ? data.name : "", text: data.text, lang, seq };
+        // Nothing from the counsellor before the doctor has answered the consent questions.
+        if (this.consentPending()) { live.held.push(item); this.save(); return; }
+        this.clearTyping();
+        this.render(item, true, true);
+      } else {
+        const links = Array.isArray(data.links) ? data.links : LIVE_LINKS;
+        this.render({ from: "bot", text: data.text, lang, links, seq }, true, true);
+        if (Array.isArray(data.buttons) && data.buttons.length) this.state.closingChoices = data.buttons;
+      }
+      this.log.scrollTop = this.log.scrollHeight;
+    }
+
+    // The chat's state: the bar shows it; "ended" hands the chat back to the assistant.
+    applyState(data) {
+      if (!this.state.live) return;
+      if (data.state === "ended") { this.finishLive(); return; }
+      if (data.state !== "queued" && data.state !== "active") return;
+      if (data.timed_out && this.state.live.keptWaiting) data = Object.assign({}, data, { timed_out: false });
+      if (!data.timed_out) delete this.state.live.keptWaiting;
+      this.state.live.status = data;
+      this.save();
+      this.showLive(data);
+    }
+
+    showLive(status) {
+      const L = this.labels;
+      const name = this.counsellorName;
+      this.liveBar.hidden = false;
+      this.liveBar.classList.toggle("active", status.state === "active");
+      this.showProgress(null);
+      const hadFocus = this.shadowRoot.activeElement;
+      const actions = [];
+      let said;
+      if (status.state === "active") {
+        said = [el("p", {}, L.joined(name))];
+        this.liveHelp.hidden = true;
+        this.inputLabel.textContent = L.inputTo(name);
+        const consent = status.consent || {};
+        if (this.consentPending()) this.askConsent(hadFocus);
+        else { this.endConsent(); this.releaseHeld(); }
+        actions.push(this.liveButton(L.endChat, () => this.askToEndLive()));
+      } else if (status.timed_out) {
+        // No one yet, said plainly: 113 and the lines open all night as buttons to call, then the two ways on.
+        const help = el("div", { class: "alert" });
+        const calls = el("p", { class: "calls" });
+        calls.append(...CALL_NOW.map((line) => el("a", { href: line.href, class: "call" }, line.text)));
+        help.append(el("strong", {}, L.noAnswer), el("p", {}, L.noAnswerHelp), calls);
+        said = [help];
+        this.liveHelp.hidden = true;
+        actions.push(this.liveButton(L.keepWaiting, () => this.keepWaiting(true), "primary"),
+          this.liveButton(L.backToBot, () => this.keepWaiting(false)));
+      } else {
+        said = [el("p", {}, L.waiting(Number.isInteger(status.position) && status.position > 0 ? status.position : 0))];
+        this.liveHelp.replaceChildren(...linkified(L.waitHelp, LIVE_LINKS));
+        this.liveHelp.hidden = false;
+        actions.push(this.liveButton(L.leaveQueue, () => this.askToEndLive()));
+      }
+      // The status's words change only when they say something new (a screen reader reads each change once).
+      const text = said.map((p) => p.textContent).join(" ");
+      if (this.liveStatus.textContent !== text) this.liveStatus.replaceChildren(...said);
+      // The buttons are replaced only when they change; one that had the focus hands it to the new first one.
+      const labels = actions.map((b) => b.textContent).join("|");
+      if (labels !== Array.from(this.liveActions.children, (b) => b.textContent).join("|")) {
+        const focused = this.liveActions.contains(hadFocus);
+        this.liveActions.replaceChildren(...actions);
+        if (focused && !this.panel.hidden) (actions[0] || this.input).focus();
+      }
+    }
+
+    // Until the doctor has answered the consent questions, the counsellor's messages wait (the counsellor sees
+    // nothing either). A state that already carries the answers (another page load gave them) releases them.
+    consentPending() {
+      const live = this.state.live;
+      const consent = (live && live.status && live.status.consent) || {};
+      return Boolean(live) && !live.consented && typeof consent.themes !== "boolean";
+    }
+
+    releaseHeld() {
+      const live = this.state.live;
+      if (!live || !live.held.length) return;
+      for (const item of live.held.splice(0)) this.render(item, true, false);
+      this.save();
+      this.log.scrollTop = this.log.scrollHeight;
+    }
+
+    liveButton(label, action, kind) {
+      const b = el("button", { type: "button", class: kind || "" }, label);
+      b.addEventListener("click", action);
+      return b;
+    }
+
+    // Before the counsellor sees anything: the themes so far (yes/no), then the earlier messages (yes/no), sent
+    // together. Focus moves to the question only when it is not in the text box (a doctor typing keeps typing).
+    askConsent(hadFocus) {
+      if (this.consentAsked) return;
+      const L = this.labels;
+      const name = this.counsellorName;
+      this.consentAsked = true;
+      const answers = {};
+      const step = (question, yesLabel, key, next) => {
+        const heading = el(this.page ? "h2" : "h3", { id: "dsc-consent" }, L.consentTitle(name));
+        const yes = this.liveButton(yesLabel, () => { answers[key] = true; next(); }, "primary");
+        const no = this.liveButton(L.no, () => { answers[key] = false; next(); });
+        const row = el("div", { class: "live-actions" });
+        row.append(yes, no);
+        this.liveConsent.replaceChildren(heading, el("p", {}, question), row);
+        this.liveConsent.hidden = false;
+        return yes;
+      };
+      const second = () => {
+        const focused = this.liveConsent.contains(this.shadowRoot.activeElement);
+        const yes = step(L.consentHistory(name), L.shareHistory, "history", () => this.sendConsent(answers));
+        if (focused) yes.focus();
+      };
+      const first = step(L.consentThemes(name), L.shareThemes, "themes", second);
+      if (!this.panel.hidden && hadFocus !== this.input) first.focus();
+    }
+
+    endConsent() {
+      this.consentAsked = false;
+      this.liveConsent.replaceChildren();
+      this.liveConsent.hidden = true;
+    }
+
+    async sendConsent(answers) {
+      const L = this.labels;
+      const reply = await this.livePost("consent", { themes: answers.themes, history: answers.history });
+      if (!reply) { this.consentAsked = false; this.askConsent(null); return; }
+      const live = this.state.live;
+      if (!live) return;
+      live.consented = true;
+      this.endConsent();
+      this.render({ from: "note", text: L.consentSaid(this.counsellorName, answers.themes, answers.history) }, true, true);
+      this.releaseHeld();
+      this.input.focus();
+    }
+
+    // A POST to the chat; a failure is said once in the log. The answer's JSON, or null.
+    async livePost(what, body) {
+      try {
+        const reply = await fetch(this.liveUrl(what), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body || {}),
+          credentials: "omit",
+          referrerPolicy: "no-referrer",
+        });
+        if (reply.status === 404) { this.finishLive(); return null; }
+        if (!reply.ok) throw new Error("status " + reply.status);
+        try { return await reply.json(); } catch (_) { return {}; }
+      } catch (_) {
+        if (what !== "typing") this.log.append(el("p", { class: "msg note", role: "alert" }, this.labels.liveFailed));
+        return null;
+      }
+    }
+
+    async keepWaiting(keep) {
+      if (!this.state.live) return;
+      if (!(await this.livePost("wait", { keep_waiting: keep })) || !this.state.live) return;
+      if (keep) {
+        this.state.live.keptWaiting = true;
+        this.applyState(Object.assign({}, this.state.live.status, { timed_out: false }));
+        this.input.focus();
+      } else {
+        this.awaitEnd();
+      }
+    }
+
+    // "End chat" (or "Leave the queue") asks once, in the panel, like delete.
+    askToEndLive() {
+      const L = this.labels;
+      const active = this.state.live && this.state.live.status.state === "active";
+      const question = el("p", { id: "dsc-confirm" }, active ? L.endConfirm(this.counsellorName) : L.leaveConfirm);
+      const yes = el("button", { type: "button", class: "danger" }, active ? L.endChat : L.leaveQueue);
+      const no = el("button", { type: "button" }, L.cancel);
+      const back = () => (this.liveActions.querySelector("button") || this.input).focus();
+      yes.addEventListener("click", async () => {
+        this.confirmBar.hidden = true;
+        back();
+        if (this.state.live && (await this.livePost("end"))) this.awaitEnd();
+      });
+      no.addEventListener("click", () => { this.confirmBar.hidden = true; back(); });
+      this.confirmBar.replaceChildren(question, yes, no);
+      this.confirmBar.hidden = false;
+      no.focus();
+    }
+
+    // The stream brings the assistant's closing message, then "ended"; should it not come, the chat ends here.
+    awaitEnd() {
+      clearTimeout(this.endTimer);
+      this.endTimer = setTimeout(() => this.finishLive(), END_FALLBACK_MS);
+    }
+
+    // At most one "typing" a few seconds while the doctor types to a counsellor who is in the chat.
+    pingTyping() {
+      const live = this.state.live;
+      if (!live || live.status.state !== "active" || !this.input.value.trim()) return;
+      const now = Date.now();
+      if (this.lastPing && now - this.lastPing < TYPING_PING_MS) return;
+      this.lastPing = now;
+      this.livePost("typing");
+    }
+
+    counsellorTyping() {
+      clearTimeout(this.typingTimer);
+      this.setTyping(true, this.labels.personTyping(this.counsellorName));
+      this.typingTimer = setTimeout(() => this.clearTyping(), TYPING_SHOWN_MS);
+    }
+
+    clearTyping() {
+      clearTimeout(this.typingTimer);
+      this.typingTimer = null;
+      if (!this.busy || this.state.live) this.setTyping(false);
+    }
+
+    // Back to the assistant: said once in the log, the bar gone, the assistant's choices (the closing message's)
+    // and progress shown again.
+    finishLive() {
+      const live = this.state.live;
+      if (!live) return;
+      clearTimeout(this.endTimer);
+      this.closeStream();
+      this.clearTyping();
+      this.endConsent();
+      const name = live.status && live.status.state === "active" ? this.counsellorName : "";
+      const choices = this.state.closingChoices || [];
+      this.state.live = null;
+      delete this.state.closingChoices;
+      this.render({ from: "note", text: this.labels.ended(name) }, true, true);
+      this.liveBar.hidden = true;
+      this.liveStatus.replaceChildren();
+      this.liveActions.replaceChildren();
+      this.inputLabel.textContent = this.labels.input;
+      this.confirmBar.hidden = true;
+      this.showProgress(this.state.progress || null);
+      const hadFocus = this.shadowRoot.activeElement;
+      this.showChoices(choices);
+      this.log.scrollTop = this.log.scrollHeight;
+      if (!this.panel.hidden && hadFocus !== this.input) (this.choiceArea.querySelector("button") || this.input).focus();
+    }
+
     quickExit() {
+      // The live chat ends too; a beacon gets out while the page goes.
+      if (this.state.live && this.state.id) {
+        this.closeStream();
+        try { navigator.sendBeacon(this.liveUrl("end")); } catch (_) { /* the page goes all the same */ }
+      }
       this.forget();
       this.choiceArea.replaceChildren();
       this.log.replaceChildren();
