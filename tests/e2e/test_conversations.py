@@ -226,6 +226,19 @@ def test_an_answer_changed_after_the_result_gives_the_result_again(servers):
     assert "Change an answer" in reply and servers.slots(sender)["sleep"] == "poor", reply
 
 
+def test_change_an_answer_during_the_self_assessment_lists_the_answers_given(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.say(sender, "start")
+    servers.say(sender, "I work full time")
+    listed = servers.say(sender, "I'd like to change an answer")
+    buttons = [b["title"] for r in listed for b in r.get("buttons") or []]
+    assert buttons == ["Work: working"] and "didn't quite get" not in text_of(listed), listed
+    servers.say(sender, next(b["payload"] for r in listed for b in r.get("buttons") or []))
+    servers.say(sender, "I'm on sick leave")
+    slots = servers.slots(sender)
+    assert slots["work_status"] == "sick_leave" and slots["requested_slot"] == "workload", slots
+
+
 def test_the_crisis_reply_comes_even_when_the_action_server_is_down(servers):
     in_form = f"e2e-{uuid.uuid4().hex}"
     servers.say(in_form, "start")
