@@ -80,7 +80,7 @@ def test_a_new_message_is_shown_from_its_first_line_and_the_crisis_reply_stands_
     crisis = tab.locator(f"{CHAT} .msg.crisis")
     crisis.wait_for()
     assert top_is_visible(tab, crisis), "the crisis reply from its heading"
-    assert crisis.get_by_role("heading").inner_text() == ("Help now" if lang == "en" else "Hjelp nå")
+    assert crisis.get_by_role("heading").inner_text() == ("Help now" if lang == "en" else "Få hjelp nå")
     assert tab.locator(f"{CHAT} [role=alert]").count() == 1 and crisis.get_attribute("role") == "alert"
     assert tab.locator(f"{CHAT} .msg.bot:not(.crisis)[role=alert]").count() == 0
     calls = crisis.locator("a[href^='tel:']")

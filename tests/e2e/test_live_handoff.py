@@ -30,7 +30,7 @@ def tracker_events(servers, sender):
 
 def test_a_counsellor_joins_the_chat_and_hands_it_back(servers):
     storage = Storage(servers.settings.database_url)
-    Counsellors(storage, servers.env["SECRET_KEY"]).add("kari", PASSWORD)
+    Counsellors(storage, servers.env["SECRET_KEY"]).add("live-kari", PASSWORD)
     storage.engine.dispose()
 
     nobody = secrets.token_hex(18)
@@ -41,7 +41,7 @@ def test_a_counsellor_joins_the_chat_and_hands_it_back(servers):
     assert "live" not in answer
 
     kari = Browser(servers.web_url)
-    kari.sign_in("kari")
+    kari.sign_in("live-kari")
     token = kari.csrf("/counsellor/live")
     assert kari.go("/counsellor/duty", {"csrf": token, "available": "1"})[0] == 303
 

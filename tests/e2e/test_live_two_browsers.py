@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.e2e.test_counsellor import PASSWORD, make_account
-from tests.e2e.test_web import CHAT, axe_violations, wait_for_bot
+from tests.e2e.test_web import CHAT, SHOTS, axe_violations, wait_for_bot
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -42,11 +42,11 @@ def two_browsers(browser):
 
 def test_a_counsellor_on_duty_takes_the_doctors_chat_and_hands_it_back(two_browsers, servers):
     doc, kari = two_browsers
-    make_account(servers, "ingrid")
+    make_account(servers, "two-browsers")
 
     # The counsellor signs in, goes on duty, and waits on the live page.
     kari.goto(servers.web_url + "/counsellor/live")
-    kari.get_by_label("User name").fill("ingrid")
+    kari.get_by_label("User name").fill("two-browsers")
     kari.get_by_label("Password").fill(PASSWORD)
     kari.get_by_role("button", name="Sign in").click()
     kari.goto(servers.web_url + "/counsellor/live")
@@ -104,6 +104,8 @@ def test_a_counsellor_on_duty_takes_the_doctors_chat_and_hands_it_back(two_brows
     counsellor_says("Hello, I'm Ingrid. I'm glad you wrote.")
     doctor_says("Thank you. It has been a hard month.")
     assert axe_violations(doc) == [], "the doctor in the live chat"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    kari.screenshot(path=str(SHOTS / "counsellor-live-chat.png"), full_page=True)
 
     # The doctor reloads the page mid-chat: nothing lost, nothing doubled, the chat goes on.
     doc.reload()
