@@ -151,19 +151,40 @@ class LiveChats:
         with self.session.begin() as session:
             result = session.execute(
                 update(LiveChat)
-                .where(LiveChat.id == chat_id, LiveChat.state == QUEUED)
+                .where(LiveChat.id == chat_id, LiveChat.state == QUEUED, LiveChat.ended_by.is_(None))
                 .values(state=ACTIVE, taken_by=username, taken_at=moment, last_activity=moment)
             )
             return result.rowcount == 1
 
+    def start_ending(self, chat_id: str, ended_by: str, now: datetime | None = None) -> bool:
+        """The first step of ending (bot/web/live.py, end_chat): claims the end for whoever asks first (True; False
+        when it is ending or has ended already) while the state stays open, so that the streams do not send `ended`
+        before the closing messages are stored; `end` then closes it. Nobody takes, consents or waits on meanwhile.
+        """
+        moment = now or _now()
+        with self.session.begin() as session:
+            result = session.execute(
+                update(LiveChat)
+                .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN), LiveChat.ended_by.is_(None))
+                .values(ended_at=moment, ended_by=ended_by, last_activity=moment)
+            )
+            return result.rowcount == 1
+
     def end(self, chat_id: str, ended_by: str, now: datetime | None = None) -> bool:
-        """True for whoever ended it; False when it had ended already."""
+        """The state ended (after `start_ending`, or at once); True when this call closed it, False when it had
+        ended already. Who and when stay those of `start_ending` when it came first."""
         moment = now or _now()
         with self.session.begin() as session:
             result = session.execute(
                 update(LiveChat)
                 .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN))
-                .values(state=ENDED, open_conversation=None, ended_at=moment, ended_by=ended_by, last_activity=moment)
+                .values(
+                    state=ENDED,
+                    open_conversation=None,
+                    ended_at=func.coalesce(LiveChat.ended_at, moment),
+                    ended_by=func.coalesce(LiveChat.ended_by, ended_by),
+                    last_activity=moment,
+                )
             )
             return result.rowcount == 1
 
@@ -172,7 +193,7 @@ class LiveChats:
         with self.session.begin() as session:
             result = session.execute(
                 update(LiveChat)
-                .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN))
+                .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN), LiveChat.ended_by.is_(None))
                 .values(consent_themes=themes, consent_history=bool(themes and history))
             )
             return result.rowcount == 1
@@ -181,7 +202,9 @@ class LiveChats:
         """The doctor chose to wait on after the timeout: the timer starts again."""
         with self.session.begin() as session:
             result = session.execute(
-                update(LiveChat).where(LiveChat.id == chat_id, LiveChat.state == QUEUED).values(wait_from=now or _now())
+                update(LiveChat)
+                .where(LiveChat.id == chat_id, LiveChat.state == QUEUED, LiveChat.ended_by.is_(None))
+                .values(wait_from=now or _now())
             )
             return result.rowcount == 1
 

@@ -112,10 +112,12 @@ async def stream_chat(request: Request, chat_id: str, side: str) -> None:
         last, sent_state = last_event_id(request), None
         await resp.send("retry: 3000\n\n")
         while True:
+            # The chat before its messages: a chat read as ended has stored its last message already (end_chat
+            # stores the closing words before the state), so every message comes before `ended`.
+            chat = live.get(chat_id)
             for message in live.messages_after(chat_id, last):
                 await resp.send(sse("message", message_event(message), message.seq))
                 last = message.seq
-            chat = live.get(chat_id)
             state = state_event(chat, live, ctx.settings.handoff_wait_minutes)
             comparable = {k: v for k, v in state.items() if k != "waited_seconds"}
             if comparable != sent_state:
@@ -167,23 +169,30 @@ async def pause_rasa(app: Sanic, conversation_id: str) -> None:
 
 async def end_chat(app: Sanic, chat: LiveChat, ended_by: str, note: str = "", counsellor: str | None = None) -> bool:
     """End it once (whoever is first), hand the conversation back to Rasa (resume, then the closing reply as an
-    assistant message), then wake both sides. False when it had ended already."""
+    assistant message), then wake both sides. False when it was ending or had ended already.
+
+    The state turns `ended` only once the closing messages are stored: a stream woken meanwhile (a keep-alive, a
+    queue change) still reads the chat open, so it never sends `ended` and closes before the closing words."""
     live: LiveChats = app.ctx.live
-    if note and counsellor:
-        live.add_message(chat.id, "counsellor", note[:MAX_MESSAGE_CHARS], name=shown_name(counsellor), lang=chat.lang)
-    if not live.end(chat.id, ended_by):
+    if not live.start_ending(chat.id, ended_by):
         return False
-    await rasa_call(app, chat.conversation_id, "tracker/events", {"event": "resume"})
-    reply = await rasa_call(app, chat.conversation_id, "trigger_intent", {"name": ENDED_INTENT, "entities": {}})
-    for message in (reply or {}).get("messages") or []:
-        text = message.get("text") if isinstance(message, dict) else None
-        if isinstance(text, str) and text:
-            buttons = [
-                {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-                for b in message.get("buttons") or []
-                if isinstance(b, dict)
-            ]
-            live.add_message(chat.id, "assistant", text, lang=detect_language(text), buttons=buttons or None)
+    try:
+        if note and counsellor:
+            name = shown_name(counsellor)
+            live.add_message(chat.id, "counsellor", note[:MAX_MESSAGE_CHARS], name=name, lang=chat.lang)
+        await rasa_call(app, chat.conversation_id, "tracker/events", {"event": "resume"})
+        reply = await rasa_call(app, chat.conversation_id, "trigger_intent", {"name": ENDED_INTENT, "entities": {}})
+        for message in (reply or {}).get("messages") or []:
+            text = message.get("text") if isinstance(message, dict) else None
+            if isinstance(text, str) and text:
+                buttons = [
+                    {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                    for b in message.get("buttons") or []
+                    if isinstance(b, dict)
+                ]
+                live.add_message(chat.id, "assistant", text, lang=detect_language(text), buttons=buttons or None)
+    finally:  # also when the request is cancelled mid-call: a chat claimed for ending always ends
+        live.end(chat.id, ended_by)
     if live.get(chat.id) is None:  # "delete my conversation" came meanwhile: what Rasa just wrote goes too
         delete_conversation(app.ctx.tracker_engine, chat.conversation_id)
     await wake(app, chat.id, queue=True)

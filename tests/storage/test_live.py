@@ -126,3 +126,18 @@ def test_deleting_the_conversation_and_the_purge_remove_the_words(live, store):
     assert live.delete_conversation(CONVERSATION) == 1
     assert "a phrase only the doctor wrote" not in all_rows(store.engine)
     assert live.latest_chat_for(CONVERSATION) is None
+
+
+def test_ending_is_claimed_once_and_the_state_ends_after(live):
+    chat = open_chat(live)
+    assert live.start_ending(chat.id, "left_queue")
+    assert not live.start_ending(chat.id, "doctor"), "claimed once only"
+    ending = live.get(chat.id)
+    assert ending.state == "queued" and ending.ended_by == "left_queue", "still open while the closing words come"
+    assert not live.take(chat.id, "kari") and not live.keep_waiting(chat.id)
+    assert not live.set_consent(chat.id, themes=True, history=True)
+    assert live.open_chat_for(CONVERSATION).id == chat.id
+    assert live.end(chat.id, "doctor")
+    ended = live.get(chat.id)
+    assert (ended.state, ended.ended_by, ended.open_conversation) == ("ended", "left_queue", None)
+    assert not live.end(chat.id, "doctor")
