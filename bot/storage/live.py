@@ -45,6 +45,24 @@ class LiveChats:
             row = session.get(Duty, username)
             return bool(row and row.available)
 
+    def off_duty_without_session(self, now: datetime | None = None, username: str | None = None) -> int:
+        """Switch off whoever is marked available with no live session (it expired, or was cleared): on duty needs
+        both, and a counsellor signing in again starts off duty. Run by the purge and at sign-in (one account)."""
+        moment = now or _now()
+        live_sessions = (
+            select(Counsellor.username)
+            .join(CounsellorSession, CounsellorSession.counsellor_id == Counsellor.id)
+            .where(CounsellorSession.expires_at > moment)
+        )
+        query = update(Duty).where(Duty.available.is_(True), Duty.username.not_in(live_sessions))
+        if username is not None:
+            query = query.where(Duty.username == username)
+        with self.session.begin() as session:
+            result = session.execute(
+                query.values(available=False, since=moment), execution_options={"synchronize_session": False}
+            )
+            return result.rowcount or 0
+
     def on_duty(self, now: datetime | None = None) -> list[str]:
         """Counsellors marked available who are also signed in now (a session that ended takes them off duty)."""
         with self.session() as session:

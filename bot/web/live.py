@@ -33,6 +33,7 @@ from bot.storage.live import ACTIVE, ENDED, QUEUED, LiveChats
 from bot.storage.models import LiveChat, LiveMessage
 from bot.storage.records import as_utc
 from bot.web.notify import QUEUE, chat_channel
+from bot.web.ratelimit import too_fast
 
 logger = logging.getLogger(__name__)
 KEEP_ALIVE_SECONDS = 15
@@ -238,13 +239,21 @@ async def doctor_says(request: Request, chat: LiveChat, text: str, lang: str | N
 # --- the doctor's endpoints --------------------------------------------------------------------------------
 def doctor_post(path: str):
     """A POST route that also answers the browser's CORS preflight (OPTIONS) itself: Sanic matches a route's path
-    before its method, so the API's catch-all preflight never sees these (bot/web/doctors.py)."""
+    before its method, so the API's catch-all preflight never sees these (bot/web/doctors.py). Rate-limited per
+    conversation and per client address like /api/message, in buckets of their own at twice its limits (typing,
+    one per 3 s at most from the widget, comes on top of the messages)."""
 
     def register(handler):
         async def route(request: Request, conversation_id: str):
             if request.method == "OPTIONS":
                 return response.empty(status=204)
-            return await handler(request, conversation_id)
+            ctx = request.app.ctx
+            address = request.remote_addr or request.ip
+            refusal = too_fast(
+                ((ctx.live_per_conversation, conversation_id), (ctx.live_per_address, address)),
+                "Too many requests just now. Please wait a few seconds.",
+            )
+            return refusal or await handler(request, conversation_id)
 
         route.__name__ = handler.__name__
         doctor_api.route(path, methods=["POST", "OPTIONS"], name=handler.__name__)(route)
