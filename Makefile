@@ -21,7 +21,7 @@ CHECK_TESTS := tests/core tests/test_layers.py tests/test_settings.py tests/test
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help check format crisis-model crisis-eval crisis-bench language-eval audit audit-check cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench lock clean migrate counsellor secret-key
+.PHONY: help check format crisis-model crisis-eval crisis-bench language-eval audit audit-check cluster cluster-setup purge run shell test train lint unit validate core-test browser-setup e2e soak soak-short bench live-bench lock clean migrate counsellor secret-key
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -154,6 +154,12 @@ bench: $(VENV)/.installed .env $(MODEL) cluster-setup ## speed, side by side wit
 	mkdir -p var
 	$(PY) bench/crisis_bench.py
 	$(PY) bench/bench.py --model $(MODEL) --baseline $(BASELINE) --rounds 2 --json var/bench.json --markdown var/bench.md
+
+# 50 live chats at once (bench/live_bench.py): delivery p50/p95/p99, lost, reordered, errors; on one machine (SQLite)
+# and on the cluster (two web servers, two Rasa replicas, PostgreSQL, Redis). About a minute; docs/performance.md.
+live-bench: $(VENV)/.installed .env $(MODEL) cluster-setup ## 50 live chats at once: message delivery, loss, order (docs/performance.md)
+	mkdir -p var
+	$(PY) bench/live_bench.py --setup single,cluster --chats 50 --messages 10 --json var/live-bench.json --markdown var/live-bench.md
 
 # The crisis classifier (bot/core/crisis_model.py) from the training rows of tests/data/crisis/: weights and thresholds
 # into bot/core/lexicon/crisis_model.json (tools/train_crisis.py; about a minute). `make test` fails on a stale model.

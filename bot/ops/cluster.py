@@ -184,6 +184,8 @@ class Cluster:
             WEB_PORT=str(self.settings.web_port),
             ALLOWED_ORIGINS=",".join(self.settings.allowed_origins),
             RASA_URL=self.balancer_url,
+            # The live chats' wake-ups between web servers (bot/web/notify.py): REDIS_URL, else the lock store's.
+            REDIS_URL=self.settings.live_redis_url,
             SQL_POOL_SIZE="10",
             SQL_MAX_OVERFLOW="20",
         )

@@ -45,6 +45,24 @@ class LiveChats:
             row = session.get(Duty, username)
             return bool(row and row.available)
 
+    def off_duty_without_session(self, now: datetime | None = None, username: str | None = None) -> int:
+        """Switch off whoever is marked available with no live session (it expired, or was cleared): on duty needs
+        both, and a counsellor signing in again starts off duty. Run by the purge and at sign-in (one account)."""
+        moment = now or _now()
+        live_sessions = (
+            select(Counsellor.username)
+            .join(CounsellorSession, CounsellorSession.counsellor_id == Counsellor.id)
+            .where(CounsellorSession.expires_at > moment)
+        )
+        query = update(Duty).where(Duty.available.is_(True), Duty.username.not_in(live_sessions))
+        if username is not None:
+            query = query.where(Duty.username == username)
+        with self.session.begin() as session:
+            result = session.execute(
+                query.values(available=False, since=moment), execution_options={"synchronize_session": False}
+            )
+            return result.rowcount or 0
+
     def on_duty(self, now: datetime | None = None) -> list[str]:
         """Counsellors marked available who are also signed in now (a session that ended takes them off duty)."""
         with self.session() as session:
@@ -151,19 +169,40 @@ class LiveChats:
         with self.session.begin() as session:
             result = session.execute(
                 update(LiveChat)
-                .where(LiveChat.id == chat_id, LiveChat.state == QUEUED)
+                .where(LiveChat.id == chat_id, LiveChat.state == QUEUED, LiveChat.ended_by.is_(None))
                 .values(state=ACTIVE, taken_by=username, taken_at=moment, last_activity=moment)
             )
             return result.rowcount == 1
 
+    def start_ending(self, chat_id: str, ended_by: str, now: datetime | None = None) -> bool:
+        """The first step of ending (bot/web/live.py, end_chat): claims the end for whoever asks first (True; False
+        when it is ending or has ended already) while the state stays open, so that the streams do not send `ended`
+        before the closing messages are stored; `end` then closes it. Nobody takes, consents or waits on meanwhile.
+        """
+        moment = now or _now()
+        with self.session.begin() as session:
+            result = session.execute(
+                update(LiveChat)
+                .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN), LiveChat.ended_by.is_(None))
+                .values(ended_at=moment, ended_by=ended_by, last_activity=moment)
+            )
+            return result.rowcount == 1
+
     def end(self, chat_id: str, ended_by: str, now: datetime | None = None) -> bool:
-        """True for whoever ended it; False when it had ended already."""
+        """The state ended (after `start_ending`, or at once); True when this call closed it, False when it had
+        ended already. Who and when stay those of `start_ending` when it came first."""
         moment = now or _now()
         with self.session.begin() as session:
             result = session.execute(
                 update(LiveChat)
                 .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN))
-                .values(state=ENDED, open_conversation=None, ended_at=moment, ended_by=ended_by, last_activity=moment)
+                .values(
+                    state=ENDED,
+                    open_conversation=None,
+                    ended_at=func.coalesce(LiveChat.ended_at, moment),
+                    ended_by=func.coalesce(LiveChat.ended_by, ended_by),
+                    last_activity=moment,
+                )
             )
             return result.rowcount == 1
 
@@ -172,7 +211,7 @@ class LiveChats:
         with self.session.begin() as session:
             result = session.execute(
                 update(LiveChat)
-                .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN))
+                .where(LiveChat.id == chat_id, LiveChat.state.in_(OPEN), LiveChat.ended_by.is_(None))
                 .values(consent_themes=themes, consent_history=bool(themes and history))
             )
             return result.rowcount == 1
@@ -181,7 +220,9 @@ class LiveChats:
         """The doctor chose to wait on after the timeout: the timer starts again."""
         with self.session.begin() as session:
             result = session.execute(
-                update(LiveChat).where(LiveChat.id == chat_id, LiveChat.state == QUEUED).values(wait_from=now or _now())
+                update(LiveChat)
+                .where(LiveChat.id == chat_id, LiveChat.state == QUEUED, LiveChat.ended_by.is_(None))
+                .values(wait_from=now or _now())
             )
             return result.rowcount == 1
 

@@ -42,7 +42,9 @@ def purge(settings: Settings, now: datetime | None = None) -> Purged:
     store = Storage(settings.database_url, settings.handoff_retention_days, settings.intake_retention_days)
     try:
         kept = store.purge_expired(moment)
-        live_chats = LiveChats(store).purge(timedelta(hours=settings.conversation_retention_hours), moment)
+        live = LiveChats(store)
+        live_chats = live.purge(timedelta(hours=settings.conversation_retention_hours), moment)
+        live.off_duty_without_session(moment)  # sessions that ended by expiring leave no one on duty
         counsellor_rows = Counsellors(
             store, settings.secret_key or "purge", audit_retention_days=settings.audit_retention_days
         ).purge(moment)

@@ -86,6 +86,9 @@ def create_app(settings: Settings | None = None, name: str = "doctor_support_web
     ctx.live_hub = make_hub(settings.live_redis_url)
     ctx.per_conversation = RateLimiter(settings.messages_per_minute)
     ctx.per_address = RateLimiter(settings.messages_per_minute_per_address)
+    # The live chat's doctor endpoints (consent, typing, wait, end): buckets of their own, twice the message limits.
+    ctx.live_per_conversation = RateLimiter(2 * settings.messages_per_minute)
+    ctx.live_per_address = RateLimiter(2 * settings.messages_per_minute_per_address)
     app.blueprint(BLUEPRINTS)
     app.register_listener(start_retention, "after_server_start")
     app.register_listener(stop_retention, "before_server_stop")

@@ -183,6 +183,8 @@ async def sign_in(request: Request):
     old = request.cookies.get(SESSION_COOKIE)
     if old:  # never carry a session from before the sign-in (fixation)
         accounts.sign_out(old, "(replaced)")
+    # A session that expired left the duty switch as it was: a counsellor signing in again starts off duty.
+    request.app.ctx.live.off_duty_without_session(username=_form(request, "username").strip().lower()[:64])
     # Checking an Argon2 hash takes about 0.1 s of CPU: off the event loop that also relays doctors' messages.
     result = await asyncio.get_running_loop().run_in_executor(
         None, accounts.sign_in, _form(request, "username"), _form(request, "password")[:256], _client(request)
@@ -202,6 +204,10 @@ async def sign_in(request: Request):
 @signed_in
 async def sign_out(request: Request, who: SignedIn):
     request.app.ctx.accounts.sign_out(request.cookies.get(SESSION_COOKIE), who.username)
+    live = request.app.ctx.live
+    if live.is_available(who.username):  # no one is on duty who has signed out
+        live.set_duty(who.username, False)
+        request.app.ctx.accounts.audit(who.username, "duty", None, "off")
     resp = response.redirect("/counsellor/sign-in", status=303)
     _set_cookie(request, resp, SESSION_COOKIE, "", max_age=0)
     return resp

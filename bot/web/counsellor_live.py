@@ -188,7 +188,7 @@ async def counsellor_says(request: Request, who: SignedIn, chat_id: str):
     text = _form(request, "text").strip()
     if not text or len(text) > MAX_MESSAGE_CHARS:
         return response.json({"error": say(request, "live_message_bad")}, status=400)
-    if chat.state != ACTIVE:
+    if chat.state != ACTIVE or chat.ended_by:  # ended, or ending (its closing words on the way)
         return response.json({"error": say(request, "live_ended")}, status=409)
     seq = request.app.ctx.live.add_message(
         chat.id, "counsellor", text, name=shared.shown_name(who.username), lang=chat.lang

@@ -34,6 +34,7 @@ from bot.core.language import LANGUAGES as PAGE_LANGUAGES
 from bot.core.language import detect_language
 from bot.storage.events import delete_conversation, is_conversation_id
 from bot.web import i18n, live
+from bot.web.ratelimit import too_fast
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -202,13 +203,9 @@ async def message(request: Request):
     lang = body.get("lang")
     if lang is not None and lang not in PAGE_LANGUAGES:
         return response.json({"error": 'lang must be "nb" or "en" (the widget\'s data-lang).'}, status=400)
-    for limiter, key in ((ctx.per_conversation, body["sender"]), (ctx.per_address, request.remote_addr or request.ip)):
-        if not limiter.allow(key):
-            return response.json(
-                {"error": "Messages are coming faster than I can read them. Please wait a few seconds."},
-                status=429,
-                headers={"Retry-After": str(limiter.retry_after(key))},
-            )
+    refusal = too_fast(((ctx.per_conversation, body["sender"]), (ctx.per_address, request.remote_addr or request.ip)))
+    if refusal:
+        return refusal
     chat = ctx.live.open_chat_for(body["sender"])
     if chat is not None:  # a person is in the chat (or on the way): the words go to them only, never to Rasa
         return await live.doctor_says(request, chat, text, lang)

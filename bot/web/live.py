@@ -33,6 +33,7 @@ from bot.storage.live import ACTIVE, ENDED, QUEUED, LiveChats
 from bot.storage.models import LiveChat, LiveMessage
 from bot.storage.records import as_utc
 from bot.web.notify import QUEUE, chat_channel
+from bot.web.ratelimit import too_fast
 
 logger = logging.getLogger(__name__)
 KEEP_ALIVE_SECONDS = 15
@@ -112,10 +113,12 @@ async def stream_chat(request: Request, chat_id: str, side: str) -> None:
         last, sent_state = last_event_id(request), None
         await resp.send("retry: 3000\n\n")
         while True:
+            # The chat before its messages: a chat read as ended has stored its last message already (end_chat
+            # stores the closing words before the state), so every message comes before `ended`.
+            chat = live.get(chat_id)
             for message in live.messages_after(chat_id, last):
                 await resp.send(sse("message", message_event(message), message.seq))
                 last = message.seq
-            chat = live.get(chat_id)
             state = state_event(chat, live, ctx.settings.handoff_wait_minutes)
             comparable = {k: v for k, v in state.items() if k != "waited_seconds"}
             if comparable != sent_state:
@@ -167,23 +170,30 @@ async def pause_rasa(app: Sanic, conversation_id: str) -> None:
 
 async def end_chat(app: Sanic, chat: LiveChat, ended_by: str, note: str = "", counsellor: str | None = None) -> bool:
     """End it once (whoever is first), hand the conversation back to Rasa (resume, then the closing reply as an
-    assistant message), then wake both sides. False when it had ended already."""
+    assistant message), then wake both sides. False when it was ending or had ended already.
+
+    The state turns `ended` only once the closing messages are stored: a stream woken meanwhile (a keep-alive, a
+    queue change) still reads the chat open, so it never sends `ended` and closes before the closing words."""
     live: LiveChats = app.ctx.live
-    if note and counsellor:
-        live.add_message(chat.id, "counsellor", note[:MAX_MESSAGE_CHARS], name=shown_name(counsellor), lang=chat.lang)
-    if not live.end(chat.id, ended_by):
+    if not live.start_ending(chat.id, ended_by):
         return False
-    await rasa_call(app, chat.conversation_id, "tracker/events", {"event": "resume"})
-    reply = await rasa_call(app, chat.conversation_id, "trigger_intent", {"name": ENDED_INTENT, "entities": {}})
-    for message in (reply or {}).get("messages") or []:
-        text = message.get("text") if isinstance(message, dict) else None
-        if isinstance(text, str) and text:
-            buttons = [
-                {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-                for b in message.get("buttons") or []
-                if isinstance(b, dict)
-            ]
-            live.add_message(chat.id, "assistant", text, lang=detect_language(text), buttons=buttons or None)
+    try:
+        if note and counsellor:
+            name = shown_name(counsellor)
+            live.add_message(chat.id, "counsellor", note[:MAX_MESSAGE_CHARS], name=name, lang=chat.lang)
+        await rasa_call(app, chat.conversation_id, "tracker/events", {"event": "resume"})
+        reply = await rasa_call(app, chat.conversation_id, "trigger_intent", {"name": ENDED_INTENT, "entities": {}})
+        for message in (reply or {}).get("messages") or []:
+            text = message.get("text") if isinstance(message, dict) else None
+            if isinstance(text, str) and text:
+                buttons = [
+                    {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                    for b in message.get("buttons") or []
+                    if isinstance(b, dict)
+                ]
+                live.add_message(chat.id, "assistant", text, lang=detect_language(text), buttons=buttons or None)
+    finally:  # also when the request is cancelled mid-call: a chat claimed for ending always ends
+        live.end(chat.id, ended_by)
     if live.get(chat.id) is None:  # "delete my conversation" came meanwhile: what Rasa just wrote goes too
         delete_conversation(app.ctx.tracker_engine, chat.conversation_id)
     await wake(app, chat.id, queue=True)
@@ -229,13 +239,21 @@ async def doctor_says(request: Request, chat: LiveChat, text: str, lang: str | N
 # --- the doctor's endpoints --------------------------------------------------------------------------------
 def doctor_post(path: str):
     """A POST route that also answers the browser's CORS preflight (OPTIONS) itself: Sanic matches a route's path
-    before its method, so the API's catch-all preflight never sees these (bot/web/doctors.py)."""
+    before its method, so the API's catch-all preflight never sees these (bot/web/doctors.py). Rate-limited per
+    conversation and per client address like /api/message, in buckets of their own at twice its limits (typing,
+    one per 3 s at most from the widget, comes on top of the messages)."""
 
     def register(handler):
         async def route(request: Request, conversation_id: str):
             if request.method == "OPTIONS":
                 return response.empty(status=204)
-            return await handler(request, conversation_id)
+            ctx = request.app.ctx
+            address = request.remote_addr or request.ip
+            refusal = too_fast(
+                ((ctx.live_per_conversation, conversation_id), (ctx.live_per_address, address)),
+                "Too many requests just now. Please wait a few seconds.",
+            )
+            return refusal or await handler(request, conversation_id)
 
         route.__name__ = handler.__name__
         doctor_api.route(path, methods=["POST", "OPTIONS"], name=handler.__name__)(route)

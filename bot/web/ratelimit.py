@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sanic import response
+
 
 @dataclass
 class _Bucket:
@@ -60,3 +62,11 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+def too_fast(checks, error: str = "Messages are coming faster than I can read them. Please wait a few seconds."):
+    """The 429 answer (JSON, Retry-After) for the first (limiter, key) pair out of tokens; None when all allow."""
+    for limiter, key in checks:
+        if not limiter.allow(key):
+            return response.json({"error": error}, status=429, headers={"Retry-After": str(limiter.retry_after(key))})
+    return None

@@ -1,14 +1,17 @@
 """A real cluster on this machine for the tests: two Rasa replicas and an action server behind nginx, one
 PostgreSQL tracker store and one Redis lock store (bot/ops/cluster.py, as `make cluster` starts it)."""
 
+import contextlib
 import json
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.ops.cluster import Cluster, find_nginx, scratch_cluster_settings
-from bot.ops.launch import free_port
+from bot.ops.launch import free_port, wait_until_ready
 from tests.services import REDIS, fresh_postgres_database, redis_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +29,23 @@ class TestCluster(Cluster):
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read() or b"[]")
+
+    @contextlib.contextmanager
+    def another_web_server(self, name: str):
+        """A second web server process on the cluster's PostgreSQL and Redis, as a load balancer would spread them;
+        yields its port."""
+        port = free_port()
+        env = dict(self.env(), WEB_PORT=str(port))
+        with open(self.folder / f"{name}.log", "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot.web.app"], cwd=self.folder, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            assert wait_until_ready(f"http://127.0.0.1:{port}/healthz", 60), f"{name} did not start"
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
     def tracker(self, sender: str, url: str | None = None) -> dict:
         address = f"{url or self.balancer_url}/conversations/{sender}/tracker?token={self.settings.rasa_api_token}"

@@ -4,14 +4,12 @@ replicas, two messages at once on two replicas, a replica stopped mid-conversati
 
 import json
 import secrets
-import subprocess
-import sys
 import threading
 import urllib.request
 
 from bench.bench import Doctor, question_matchers
 from bot.core.values import FORM_SLOTS
-from bot.ops.launch import free_port, wait_until_ready
+from bot.ops.launch import wait_until_ready
 from bot.storage.counsellors import Counsellors
 from bot.storage.records import Storage
 from tests.web.test_counsellor import PASSWORD, Browser
@@ -81,14 +79,7 @@ def test_two_messages_at_once_on_two_replicas_are_both_kept_in_order(cluster):
 
 def test_state_is_in_the_database_so_a_second_web_server_carries_on(cluster):
     """A conversation relayed by one web server continues through another; nothing is in a web server's memory."""
-    port = free_port()
-    env = dict(cluster.env(), WEB_PORT=str(port))
-    with open(cluster.folder / "web-2.log", "ab") as log:
-        second = subprocess.Popen(
-            [sys.executable, "-m", "bot.web.app"], cwd=cluster.folder, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        assert wait_until_ready(f"http://127.0.0.1:{port}/healthz", 60)
+    with cluster.another_web_server("web-2") as port:
         doctor = sender() + "-web"
 
         def relay(web_port: int, text: str) -> list:
@@ -121,9 +112,6 @@ def test_state_is_in_the_database_so_a_second_web_server_carries_on(cluster):
         assert status == 200 and "Look up a code" in body
         status, _, _ = Browser(f"http://127.0.0.1:{port}").go("/counsellor")
         assert status == 303, "without the cookie: the sign-in page"
-    finally:
-        second.terminate()
-        second.wait(timeout=30)
 
 
 def test_a_replica_stopped_mid_conversation_loses_nothing(cluster, personas):

@@ -126,3 +126,33 @@ def test_deleting_the_conversation_and_the_purge_remove_the_words(live, store):
     assert live.delete_conversation(CONVERSATION) == 1
     assert "a phrase only the doctor wrote" not in all_rows(store.engine)
     assert live.latest_chat_for(CONVERSATION) is None
+
+
+def test_ending_is_claimed_once_and_the_state_ends_after(live):
+    chat = open_chat(live)
+    assert live.start_ending(chat.id, "left_queue")
+    assert not live.start_ending(chat.id, "doctor"), "claimed once only"
+    ending = live.get(chat.id)
+    assert ending.state == "queued" and ending.ended_by == "left_queue", "still open while the closing words come"
+    assert not live.take(chat.id, "kari") and not live.keep_waiting(chat.id)
+    assert not live.set_consent(chat.id, themes=True, history=True)
+    assert live.open_chat_for(CONVERSATION).id == chat.id
+    assert live.end(chat.id, "doctor")
+    ended = live.get(chat.id)
+    assert (ended.state, ended.ended_by, ended.open_conversation) == ("ended", "left_queue", None)
+    assert not live.end(chat.id, "doctor")
+
+
+def test_a_session_that_expired_leaves_no_one_on_duty(live, accounts):
+    accounts.add("kari", PASSWORD)
+    accounts.add("ola", PASSWORD)
+    accounts.sign_in("kari", PASSWORD, "client", now=NOW - timedelta(hours=1))
+    accounts.sign_in("ola", PASSWORD, "client")
+    live.set_duty("kari", True)
+    live.set_duty("ola", True)
+    assert live.on_duty() == ["ola"], "kari's session has expired: not on duty even before the switch goes off"
+    assert live.off_duty_without_session(username="ola") == 0, "ola is signed in"
+    assert live.off_duty_without_session() == 1
+    assert not live.is_available("kari") and live.is_available("ola")
+    live.set_duty("kari", True)
+    assert live.off_duty_without_session(NOW + timedelta(days=1)) == 2, "both sessions over by then"

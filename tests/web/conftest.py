@@ -1,5 +1,6 @@
 """The web server's tests: a real server per module, on SQLite and on PostgreSQL."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -15,11 +16,12 @@ from tests.services import fresh_postgres_database
 from tests.web.webclient import PASSWORD
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def web(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web")
+@contextlib.contextmanager
+def running_web(tmp, kind: str, **extra_env: str):
+    """A web server of its own on a fresh SQLite file or PostgreSQL database, with the accounts kari and ola (admin);
+    `extra_env` on top (RASA_URL, limits)."""
     drop = None
-    if request.param == "sqlite":
+    if kind == "sqlite":
         url = f"sqlite:///{tmp / 'bot.db'}"
     else:
         url, drop = fresh_postgres_database()
@@ -28,6 +30,7 @@ def web(request, tmp_path_factory):
     secret = "web-test-" + os.urandom(8).hex()
     env = dict(os.environ, DATABASE_URL=url, WEB_PORT=str(port), SECRET_KEY=secret, TRACKER_DB=str(tmp / "rasa.db"))
     env["PYTHONPATH"] = str(ROOT)
+    env.update(extra_env)
     with open(tmp / "web.log", "wb") as log:
         server = subprocess.Popen([sys.executable, "-m", "bot.web.app"], cwd=ROOT, env=env, stdout=log, stderr=log)
     storage = Storage(url)
@@ -48,3 +51,9 @@ def web(request, tmp_path_factory):
         storage.engine.dispose()
         if drop:
             drop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def web(request, tmp_path_factory):
+    with running_web(tmp_path_factory.mktemp("web"), request.param) as server:
+        yield server

@@ -209,3 +209,30 @@ def test_duty_is_switched_and_audited(web):
     assert not LiveChats(web.storage).is_available("kari")
     outcomes = [(e.action, e.outcome) for e in web.accounts.audit_log(50) if e.username == "kari"]
     assert ("duty", "on") in outcomes and ("duty", "off") in outcomes
+
+
+def test_signing_out_takes_the_counsellor_off_duty(web):
+    kari, token = signed_in(web)
+    kari.go("/counsellor/duty", {"csrf": token, "available": "1"})
+    assert "kari" in LiveChats(web.storage).on_duty()
+    assert kari.go("/counsellor/sign-out", {"csrf": token})[0] == 303
+    assert not LiveChats(web.storage).is_available("kari")
+    assert ("duty", "off") in [(e.action, e.outcome) for e in web.accounts.audit_log(5) if e.username == "kari"]
+
+
+def test_the_doctor_endpoints_are_rate_limited(web):
+    conversation, _ = new_chat(web)
+    statuses = []
+    for _ in range(45):  # a burst of half a minute's allowance (2 x MESSAGES_PER_MINUTE = 60 a minute) passes
+        request = urllib.request.Request(f"{web.url}/api/live/{conversation}/typing", data=b"", method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                statuses.append(reply.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+            retry_after = error.headers.get("Retry-After")
+    assert statuses[:25] == [204] * 25 and statuses[-1] == 429 and int(retry_after) >= 1
+    for path, body in (("consent", {"themes": True, "history": True}), ("wait", {"keep_waiting": True}), ("end", {})):
+        assert post_json(web, f"/api/live/{conversation}/{path}", body)[0] == 429, path
+    other, _ = new_chat(web)
+    assert post_json(web, f"/api/live/{other}/consent", {"themes": True, "history": True})[0] == 200
