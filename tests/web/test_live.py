@@ -199,6 +199,26 @@ def test_ending_and_deleting(web):
     assert post_json(web, f"/api/live/{conversation}/consent", {"themes": True, "history": True})[0] == 404
 
 
+def test_a_wait_past_the_limit_is_said_with_the_choice_to_keep_waiting(web):
+    """HANDOFF_WAIT_MINUTES without anyone taking the chat: the doctor's stream says timed_out (the widget then shows
+    113 and the 24/7 lines with "keep waiting" / "back to the assistant"); keeping waiting starts the count again."""
+    from datetime import datetime, timedelta, timezone
+
+    import sqlalchemy as sa
+
+    from bot.storage.models import LiveChat
+
+    conversation, chat = new_chat(web)
+    long_ago = datetime.now(timezone.utc) - timedelta(minutes=5 + 1)  # HANDOFF_WAIT_MINUTES: 5 unless set
+    with web.storage.engine.begin() as db:
+        db.execute(sa.update(LiveChat).where(LiveChat.id == chat.id).values(wait_from=long_ago, queued_at=long_ago))
+    url = f"{web.url}/api/live/{conversation}/events"
+    state = read_events(url, lambda events: any(e[0] == "state" for e in events))[-1][2]
+    assert state["state"] == "queued" and state["timed_out"] is True and state["waited_seconds"] >= 60
+    status, state = post_json(web, f"/api/live/{conversation}/wait", {"keep_waiting": True})
+    assert status == 200 and state["timed_out"] is False
+
+
 def test_duty_is_switched_and_audited(web):
     kari, token = signed_in(web)
     assert kari.go("/counsellor/duty", {"csrf": token, "available": "1"})[0] == 303
