@@ -98,6 +98,10 @@ def test_a_disclosure_wins_over_a_denial_in_the_same_message():
         "I have the pills ready",  # the means made ready
         "I've got my sleeping tablets counted out next to my bed",
         "har pillene klare",
+        "jeg har selvmords tanker igjen",  # særskriving: the compound written apart
+        "tenker mye på selv mord for tiden, jeg",
+        "jeg har selvmords planer",
+        "driver med selv skading igjen",
         "jeg har lagt fram sovetablettene på bordet",
     ],
 )
