@@ -146,8 +146,13 @@ def _word(word: str) -> tuple[str, str]:
 # mord», «selv skading» are read as the one word they mean, so the crisis patterns written for the compound see them.
 _SPLIT_COMPOUNDS = (
     (re.compile(r"\b(selv|sjølv|sjolv|selv-|sjølv-)\s?(mord\w*|skading\w*|skade|skader)\b"), r"\1\2"),
-    (re.compile(r"\b(selvmords|sjølvmords|sjolvmords|selvmord|sjølvmord)[ -](tank\w*|tenk\w*|plan\w*|forsøk\w*|"
-                r"forsok\w*|fare\w*|risiko\w*|brev\w*)\b"), r"\1\2"),
+    (
+        re.compile(
+            r"\b(selvmords|sjølvmords|sjolvmords|selvmord|sjølvmord)[ -](tank\w*|tenk\w*|plan\w*|forsøk\w*|"
+            r"forsok\w*|fare\w*|risiko\w*|brev\w*)\b"
+        ),
+        r"\1\2",
+    ),
 )
 
 

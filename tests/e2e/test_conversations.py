@@ -27,6 +27,10 @@ PERSONA_SETS = {
     # 45 Norwegian doctors written by a helper who never saw the lexicons, patterns, NLU data or tests; held out:
     # nothing is tuned on them, so their figures say how the assistant reads Norwegian it has not seen.
     "held-out-nb": Path(__file__).parent / "data" / "personas-nb-held-out.json",
+    # 30 more, written on 2026-12-04 by another helper who saw only DESIGN.md, converse.py, one dev file's format and
+    # the coded values; scored once as it was, and not tuned on (one crisis not caught at once: the first person left
+    # out, «er fastlege og har hatt selvmords tanker»; one false alarm; one persona stuck on the hope question).
+    "held-out-nb-2": Path(__file__).parent / "data" / "personas-nb-held-out-2.json",
 }
 # What each set must reach. The bar (every set): categories >= 0.9, every crisis at once, no false alarm, no
 # error. Where a set does not reach all of it yet, the figure it reached when it was added is its floor (raise it,
@@ -38,6 +42,7 @@ FLOORS = {
     "dev-nb": {"slot_misses": 2, "false_alarms": 0.0},
     "own-nb": {"slot_misses": 5, "false_alarms": 0.0},
     "held-out-nb": {"slot_misses": 50, "false_alarms": 1 / 38},
+    "held-out-nb-2": {"slot_misses": 42, "false_alarms": 1 / 24, "crisis_at_once": 5 / 6, "errors": 1},
 }
 
 
@@ -70,9 +75,10 @@ def converse(servers, python, tmp_path, vignettes: Path) -> tuple[dict, subproce
 def test_personas_reach_the_right_category_and_every_crisis_is_caught_at_once(servers, python, tmp_path, persona_set):
     summary, result = converse(servers, python, tmp_path, PERSONA_SETS[persona_set])
     assert summary["category_accuracy"] >= 0.9, result.stdout
-    assert summary["crisis_recall_immediate"] == 1.0, result.stdout
-    assert summary["crisis_false_alarm_rate"] <= FLOORS[persona_set]["false_alarms"] + 1e-9, result.stdout
-    assert summary["errors"] == 0, result.stdout
+    floor = FLOORS[persona_set]
+    assert summary["crisis_recall_immediate"] >= floor.get("crisis_at_once", 1.0) - 1e-9, result.stdout
+    assert summary["crisis_false_alarm_rate"] <= floor["false_alarms"] + 1e-9, result.stdout
+    assert summary["errors"] <= floor.get("errors", 0), result.stdout
     assert summary["slot_misses"] <= FLOORS[persona_set]["slot_misses"], result.stdout
 
 
