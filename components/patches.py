@@ -112,6 +112,13 @@ PATCHES: tuple[Patch | Listener, ...] = (
         params=("self",),
     ),
     Patch(
+        "rasa.core.policies.rule_policy",
+        "RulePolicy._get_possible_keys",
+        "components.speedups:_get_possible_keys",
+        "the rules that can apply narrowed by the last previous action and intent before Rasa's own check",
+        params=("self", "lookup", "states"),
+    ),
+    Patch(
         "rasa.engine.runner.dask",
         "DaskGraphRunner.run",
         "components.speedups:_run_graph",

@@ -201,3 +201,57 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA secure_delete=ON")  # deleted words are overwritten (bot/storage/records.py)
         cursor.close()
+
+
+# 7. RulePolicy looks for the rules that apply by checking every rule key against every past state of the
+# conversation, for every prediction (two a turn): with this project's ~40 rules, about 14 % of the Rasa server's
+# busy time in py-spy (docs/performance.md). The rules that can apply at all are first narrowed, once per lookup
+# table, by the last state's previous action and intent: a rule whose last state names another previous action, or
+# (with a previous action) another intent, is one Rasa's own check rejects at the first step. Rasa's check then
+# runs, unchanged, on what is left, so the keys found are the same (tested on every rule of the trained model).
+_RULE_INDEX: dict[int, tuple[int, dict[str, tuple[bool, Any, Any]]]] = {}
+
+
+def _rule_index(lookup: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+    from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+    kept = _RULE_INDEX.get(id(lookup))
+    if kept is not None and kept[0] == len(lookup):
+        return kept[1]
+    index = {}
+    for key in lookup:
+        states = RulePolicy._rule_key_to_state(key)
+        last = states[-1] if states else {}
+        previous = last.get(PREVIOUS_ACTION) or {}
+        index[key] = (bool(previous), previous.get(ACTION_NAME), (last.get(USER) or {}).get(INTENT))
+    _RULE_INDEX[id(lookup)] = (len(lookup), index)
+    return index
+
+
+def _may_apply(entry: tuple[bool, Any, Any], action: Any, intent: Any) -> bool:
+    from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET
+
+    has_previous, rule_action, rule_intent = entry
+    if not has_previous:
+        return True  # a conversation-start rule: Rasa's own check decides
+    if rule_action and rule_action != SHOULD_NOT_BE_SET and rule_action != action:
+        return False
+    return not (rule_intent and rule_intent != SHOULD_NOT_BE_SET and rule_intent != intent)
+
+
+def _get_possible_keys(self: Any, lookup: dict[str, Any], states: list[dict]) -> set[str]:
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+    from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+    possible_keys = set(lookup.keys())
+    if states:
+        last = states[-1]
+        action = (last.get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
+        intent = (last.get(USER) or {}).get(INTENT)
+        index = _rule_index(lookup)
+        possible_keys = {key for key in possible_keys if _may_apply(index[key], action, intent)}
+    for i, state in enumerate(reversed(states)):
+        possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
+    return possible_keys
