@@ -14,6 +14,12 @@ from bot.core import form
 from bot.core.summary import theme_lines
 
 
+def say_changed(dispatcher: CollectingDispatcher, changed: dict, language: str | None) -> None:
+    """Tell the doctor which answers changed and to what ("Work: on sick leave"); cleared ones are asked again."""
+    shown = theme_lines({s: v for s, v in changed.items() if v is not None}, content(language).labels)
+    dispatcher.utter_message(response="utter_answer_changed", changes="\n".join(shown))
+
+
 class ActionOfferChange(Action):
     def name(self) -> str:
         return "action_offer_change"
@@ -59,6 +65,5 @@ class ActionCorrectAfterResult(Action):
         if not changed:
             dispatcher.utter_message(response="utter_change_hint")
             return [SlotSet("answers_changed", False)]
-        shown = theme_lines({s: v for s, v in changed.items() if v is not None}, content(language).labels)
-        dispatcher.utter_message(response="utter_answer_changed", changes="\n".join(shown))
+        say_changed(dispatcher, changed, language)
         return [SlotSet(slot, value) for slot, value in changed.items()] + [SlotSet("answers_changed", True)]

@@ -11,10 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.resources import content
+from actions.change import say_changed
 from bot.core import form
 from bot.core.safety import CRISIS_RISK_KEY, LANGUAGE_KEY
-from bot.core.summary import theme_lines
 
 FORM = "self_assessment_form"
 
@@ -122,8 +121,7 @@ class AnswerValidation(FormValidationAction, ABC):
                 {**(step.slots if read_now else {slot: None}), **changed},
                 step.response if read_now else None,
             )
-            shown = theme_lines({s: v for s, v in changed.items() if v is not None}, content(language).labels)
-            dispatcher.utter_message(response="utter_answer_changed", changes="\n".join(shown))
+            say_changed(dispatcher, changed, language)
         if step.response:
             dispatcher.utter_message(response=step.response)
         if slot == "self_harm":
