@@ -209,7 +209,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 # table, by the last state's previous action and intent: a rule whose last state names another previous action, or
 # (with a previous action) another intent, is one Rasa's own check rejects at the first step. Rasa's check then
 # runs, unchanged, on what is left, so the keys found are the same (tested on every rule of the trained model).
-_RULE_INDEX: dict[int, tuple[int, dict[str, tuple[bool, Any, Any]]]] = {}
+_RULE_INDEX: dict[int, tuple[dict[str, Any], dict[str, tuple[bool, Any, Any]]]] = {}
 
 
 def _rule_index(lookup: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
@@ -218,7 +218,7 @@ def _rule_index(lookup: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
     from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
     kept = _RULE_INDEX.get(id(lookup))
-    if kept is not None and kept[0] == len(lookup):
+    if kept is not None and kept[0] is lookup:  # the table itself is kept, so its id is never another table's
         return kept[1]
     index = {}
     for key in lookup:
@@ -226,7 +226,7 @@ def _rule_index(lookup: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
         last = states[-1] if states else {}
         previous = last.get(PREVIOUS_ACTION) or {}
         index[key] = (bool(previous), previous.get(ACTION_NAME), (last.get(USER) or {}).get(INTENT))
-    _RULE_INDEX[id(lookup)] = (len(lookup), index)
+    _RULE_INDEX[id(lookup)] = (lookup, index)
     return index
 
 
