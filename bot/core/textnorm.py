@@ -145,7 +145,7 @@ def _word(word: str) -> tuple[str, str]:
 # Norwegian compounds written apart (særskriving, the commonest Norwegian spelling slip): «selvmords tanker», «selv
 # mord», «selv skading» are read as the one word they mean, so the crisis patterns written for the compound see them.
 _SPLIT_COMPOUNDS = (
-    (re.compile(r"\b(selv|sjølv|sjolv|selv-|sjølv-)\s?(mord\w*|skading\w*|skade|skader)\b"), r"\1\2"),
+    (re.compile(r"\b(selv|sjølv|sjolv)[ -]?(mord\w*|skading\w*|skade|skader)\b"), r"\1\2"),
     (
         re.compile(
             r"\b(selvmords|sjølvmords|sjolvmords|selvmord|sjølvmord)[ -](tank\w*|tenk\w*|plan\w*|forsøk\w*|"
@@ -160,7 +160,7 @@ def join_split_compounds(text: str) -> str:
     """«selvmords tanker» -> «selvmordstanker» (lower-case text), «selv-mord» -> «selvmord»."""
     for pattern, joined in _SPLIT_COMPOUNDS:
         text = pattern.sub(joined, text)
-    return text.replace("selv-", "selv").replace("sjølv-", "sjølv") if "-" in text else text
+    return text
 
 
 def normalise_for_crisis(text: str) -> Normalised:
