@@ -112,6 +112,13 @@ PATCHES: tuple[Patch | Listener, ...] = (
         params=("self",),
     ),
     Patch(
+        "rasa.core.actions.action",
+        "RemoteAction._action_call_format",
+        "components.speedups:_action_call_format",
+        "the domain sent to the action server without the responses' texts (their names and buttons kept)",
+        params=("self", "tracker", "domain"),
+    ),
+    Patch(
         "rasa.core.policies.rule_policy",
         "RulePolicy._get_possible_keys",
         "components.speedups:_get_possible_keys",

@@ -5,8 +5,14 @@ module changes nothing; `components.patches.apply_all()` applies them at the ser
 
 1. Rasa checks every action-server response with `jsonschema.validate`, which re-checks the JSON schema
 itself against its meta-schema on every call: 45 % of the Rasa server's CPU time in a form turn, seen with
-py-spy (docs/performance.md). Here the response is validated against the same schema with a validator
-built once, so every response is still checked and a bad one still raises `ValidationError`.
+py-spy (docs/performance.md). Here the response is validated against the same schema with validators
+built once, so every response is still checked and a bad one still raises `ValidationError`. The schema
+says each event is exactly one of ~23 kinds (`oneOf`), and jsonschema tries all of them for every event:
+1.3 ms for a response of five events, 15-20 % of the server's CPU. Every kind is told apart by a constant
+`event` name, which the schema requires, so only the kinds of that name can match: the event is checked
+against the schema without the `oneOf`, then against the kinds of its name (exactly one must fit): 0.15 ms,
+the same verdict (tested on every event Rasa can write and on broken ones). A response this finds bad is
+checked again by the whole schema, so the error raised is jsonschema's own.
 
 2. Rasa looks up the class of every stored event, for every message, by walking all subclasses of `Event`
 (11 % of the server's time, py-spy). Here the lookup table is built once and rebuilt only for an
@@ -35,11 +41,21 @@ scipy's ~770 ufuncs by trying every loaded module in turn (pickle's `whichmodule
 loaded that is over a million failed lookups, each formatting an error message with a module's repr:
 11.7 s of the model's load time here. The same search without building messages that are thrown away
 gives the same answers (same modules, same order) in a fraction of the time.
+
+7. (below, by RulePolicy's lookup)
+
+8. Rasa sends the whole domain with every call to the action server, and 87 % of it is the responses' texts,
+in both languages (48 kB of JSON, twice the English-only domain's): encoded by the Rasa server and parsed by
+the action server on every call, 0.3 ms of CPU between them, for texts only the Rasa server renders. The
+action server gets the domain with each response's variations cut to their buttons (what actions/offers.py
+reads: the expectation question's payloads) and an empty variation for the others (actions/explain.py asks
+only whether a response exists): 17 kB. The slots, forms, intents and actions go as they are.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import sys
 from functools import lru_cache
@@ -63,12 +79,47 @@ _original_graph_run = DaskGraphRunner.run
 _event_types: dict[str, type] = {}
 
 
+class _ResponseValidator:
+    """The action-response schema, with each event's `oneOf` decided by the event's name (section 1)."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        self.whole = cls(schema)
+        self.kinds: dict[Any, list] | None = None
+        items = ((schema.get("properties") or {}).get("events") or {}).get("items")
+        if isinstance(items, dict) and isinstance(items.get("oneOf"), list):
+            kinds: dict[Any, list] = {}
+            for kind in items["oneOf"]:
+                name = (((kind.get("properties") or {}).get("event")) or {}).get("const")
+                if name is None or "event" not in (items.get("required") or ()):
+                    return  # a kind without a constant name: only the whole schema can decide
+                kinds.setdefault(name, []).append(cls(kind))
+            lean = copy.deepcopy(schema)
+            del lean["properties"]["events"]["items"]["oneOf"]
+            self.lean, self.kinds = cls(lean), kinds
+
+    def is_valid(self, result: Any) -> bool:
+        if self.kinds is None:
+            return self.whole.is_valid(result)
+        if not self.lean.is_valid(result):
+            return False
+        events = result.get("events") if isinstance(result, dict) else None
+        if isinstance(events, list):
+            for event in events:  # each a dict with an `event` string: the lean schema checked that
+                kinds = self.kinds.get(event["event"], ())
+                if sum(1 for kind in kinds if kind.is_valid(event)) != 1:
+                    return False
+        return True
+
+    def validate(self, result: Any) -> None:
+        if not self.is_valid(result):
+            self.whole.validate(result)  # raises jsonschema's own error
+
+
 @lru_cache(maxsize=1)
-def _response_validator():
-    schema = RemoteAction.action_response_format_spec()
-    cls = validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
+def _response_validator() -> _ResponseValidator:
+    return _ResponseValidator(RemoteAction.action_response_format_spec())
 
 
 def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
@@ -207,33 +258,39 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 # conversation, for every prediction (two a turn): with this project's ~40 rules, about 14 % of the Rasa server's
 # busy time in py-spy (docs/performance.md). The rules that can apply at all are first narrowed, once per lookup
 # table, by the last state's previous action and intent: a rule whose last state names another previous action, or
-# (with a previous action) another intent, is one Rasa's own check rejects at the first step. Rasa's check then
-# runs, unchanged, on what is left, so the keys found are the same (tested on every rule of the trained model).
-_RULE_INDEX: dict[int, tuple[dict[str, Any], dict[str, tuple[bool, Any, Any]]]] = {}
+# (with a previous action) another intent, is one Rasa's own check rejects at the first step; the rules left for
+# each (previous action, intent) are kept, so the next prediction after the same pair looks them up. Rasa's check
+# then runs, unchanged, on what is left, and only as far back as the longest of them (it passes every rule further
+# back than the rule is long), not through the whole conversation: the keys found are the same (tested on every
+# rule of the trained model, in short and long conversations).
+_RULE_INDEX: dict[int, tuple[dict[str, Any], dict[str, tuple[bool, Any, Any, int]], dict[tuple, frozenset[str]]]] = {}
 
 
-def _rule_index(lookup: dict[str, Any]) -> dict[str, tuple[bool, Any, Any]]:
+def _rule_index(lookup: dict[str, Any]) -> tuple[dict[str, tuple[bool, Any, Any, int]], dict[tuple, frozenset[str]]]:
+    """Each rule key's (has a previous action, previous action, intent) of its last state, and the keys that can
+    apply after each (previous action, intent) met so far: at most one per pair of the domain's actions and intents,
+    so a prediction looks its candidates up instead of testing every rule."""
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.shared.core.constants import PREVIOUS_ACTION, USER
     from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
     kept = _RULE_INDEX.get(id(lookup))
     if kept is not None and kept[0] is lookup:  # the table itself is kept, so its id is never another table's
-        return kept[1]
+        return kept[1], kept[2]
     index = {}
     for key in lookup:
         states = RulePolicy._rule_key_to_state(key)
         last = states[-1] if states else {}
         previous = last.get(PREVIOUS_ACTION) or {}
-        index[key] = (bool(previous), previous.get(ACTION_NAME), (last.get(USER) or {}).get(INTENT))
-    _RULE_INDEX[id(lookup)] = (lookup, index)
-    return index
+        index[key] = (bool(previous), previous.get(ACTION_NAME), (last.get(USER) or {}).get(INTENT), len(states))
+    _RULE_INDEX[id(lookup)] = (lookup, index, {})
+    return index, _RULE_INDEX[id(lookup)][2]
 
 
-def _may_apply(entry: tuple[bool, Any, Any], action: Any, intent: Any) -> bool:
+def _may_apply(entry: tuple, action: Any, intent: Any) -> bool:
     from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET
 
-    has_previous, rule_action, rule_intent = entry
+    has_previous, rule_action, rule_intent = entry[:3]
     if not has_previous:
         return True  # a conversation-start rule: Rasa's own check decides
     if rule_action and rule_action != SHOULD_NOT_BE_SET and rule_action != action:
@@ -245,13 +302,56 @@ def _get_possible_keys(self: Any, lookup: dict[str, Any], states: list[dict]) ->
     from rasa.shared.core.constants import PREVIOUS_ACTION, USER
     from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
-    possible_keys = set(lookup.keys())
-    if states:
-        last = states[-1]
-        action = (last.get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
-        intent = (last.get(USER) or {}).get(INTENT)
-        index = _rule_index(lookup)
-        possible_keys = {key for key in possible_keys if _may_apply(index[key], action, intent)}
+    if not states:
+        return set(lookup.keys())
+    last = states[-1]
+    action = (last.get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
+    intent = (last.get(USER) or {}).get(INTENT)
+    index, narrowed = _rule_index(lookup)
+    candidates = narrowed.get((action, intent))
+    if candidates is None:
+        candidates = narrowed[(action, intent)] = frozenset(k for k in lookup if _may_apply(index[k], action, intent))
+    possible_keys = set(candidates)
+    # Rasa's check passes every rule once the conversation is looked at further back than the rule is long, so
+    # the look back stops at the longest rule still in the running instead of going through the whole conversation
     for i, state in enumerate(reversed(states)):
-        possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
+        if all(index[key][3] <= i for key in possible_keys):
+            break
+        possible_keys = {key for key in possible_keys if index[key][3] <= i or self._is_rule_applicable(key, i, state)}
     return possible_keys
+
+
+# 8. The domain the action server gets: every response named, its variations cut to their buttons (module docstring).
+_LEAN_DOMAIN: dict[int, tuple[dict, dict]] = {}
+
+
+def lean_domain(whole: dict[str, Any]) -> dict[str, Any]:
+    """`Domain.as_dict()` with each response variation cut to its buttons; kept per domain dict (Rasa keeps that
+    dict for the domain's life, so a new model's domain is a new dict)."""
+    kept = _LEAN_DOMAIN.get(id(whole))
+    if kept is not None and kept[0] is whole:
+        return kept[1]
+    lean = dict(whole)
+    responses = whole.get("responses")
+    if isinstance(responses, dict):
+        lean["responses"] = {
+            name: [
+                {"buttons": variation["buttons"]} if isinstance(variation, dict) and variation.get("buttons") else {}
+                for variation in (variations or [])
+            ]
+            for name, variations in responses.items()
+        }
+    if len(_LEAN_DOMAIN) > 8:  # models loaded again and again: keep the last few only
+        _LEAN_DOMAIN.clear()
+    _LEAN_DOMAIN[id(whole)] = (whole, lean)
+    return lean
+
+
+_original_action_call_format = RemoteAction._action_call_format
+
+
+def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
+    result = _original_action_call_format(self, tracker, domain)
+    if isinstance(result.get("domain"), dict):
+        result["domain"] = lean_domain(result["domain"])
+    return result

@@ -14,6 +14,18 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="session")
 def domain():
+    """The domain as the action server gets it from the Rasa server: without the responses' texts
+    (components/speedups.py, section 8)."""
+    from rasa.shared.core.domain import Domain
+
+    from components.speedups import lean_domain
+
+    return lean_domain(Domain.load(ROOT / "domain.yml").as_dict())
+
+
+@pytest.fixture(scope="session")
+def domain_file():
+    """The whole domain file, texts and all: for tests that read the words a response shows."""
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 

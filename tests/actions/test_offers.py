@@ -115,10 +115,10 @@ def test_codes_tried_in_one_conversation_are_limited(store, dispatcher, domain):
     assert dispatcher.messages[-1]["response"] == "utter_withdraw_limit"
 
 
-def test_the_domain_response_shows_the_code_and_the_stored_lines(domain):
-    text = domain["responses"]["utter_intake_saved"][0]["text"]
+def test_the_domain_response_shows_the_code_and_the_stored_lines(domain_file):
+    text = domain_file["responses"]["utter_intake_saved"][0]["text"]
     assert "{intake_code}" in text and "{stored}" in text and "{expires}" in text
-    assert json.dumps(domain["responses"]["utter_offer_summary"][0]["buttons"])
+    assert json.dumps(domain_file["responses"]["utter_offer_summary"][0]["buttons"])
 
 
 # The hope read back before a summary is stored (issue 15).

@@ -31,6 +31,9 @@ def test_the_narrowed_lookup_finds_the_same_rules_as_rasa_for_every_rule_and_its
         # of its own: the keys found must be the same, whichever rules apply
         cases = [states[start:] for states in histories for start in range(len(states))]
         cases += [states[:-1] + [other[-1]] for states in histories[:40] for other in histories[:40] if states]
+        # long conversations: other rules' states before a rule's own, so the look back goes past every rule's length
+        cases += [histories[(n + 1) % len(histories)] * 4 + states for n, states in enumerate(histories)]
+        cases += [histories[(n + 2) % len(histories)] * 3 + states[1:] for n, states in enumerate(histories)]
         for states in cases:
             assert speedups._get_possible_keys(policy, lookup, states) == RulePolicy._get_possible_keys(
                 policy, lookup, states
@@ -40,9 +43,9 @@ def test_the_narrowed_lookup_finds_the_same_rules_as_rasa_for_every_rule_and_its
 
 
 def test_a_rule_for_another_previous_action_or_intent_is_left_out_and_a_conversation_start_rule_is_not():
-    entry_start, entry_after_greet = (False, None, "greet"), (True, "utter_greet", "affirm")
+    entry_start, entry_after_greet = (False, None, "greet", 1), (True, "utter_greet", "affirm", 2)
     assert speedups._may_apply(entry_start, None, "deny")
     assert speedups._may_apply(entry_after_greet, "utter_greet", "affirm")
     assert not speedups._may_apply(entry_after_greet, "utter_greet", "deny")
     assert not speedups._may_apply(entry_after_greet, "action_listen", "affirm")
-    assert speedups._may_apply((True, None, None), "action_listen", "deny")
+    assert speedups._may_apply((True, None, None, 1), "action_listen", "deny")
