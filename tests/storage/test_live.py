@@ -147,12 +147,12 @@ def test_a_session_that_expired_leaves_no_one_on_duty(live, accounts):
     accounts.add("kari", PASSWORD)
     accounts.add("ola", PASSWORD)
     accounts.sign_in("kari", PASSWORD, "client", now=NOW - timedelta(hours=1))
-    accounts.sign_in("ola", PASSWORD, "client")
-    live.set_duty("kari", True)
-    live.set_duty("ola", True)
-    assert live.on_duty() == ["ola"], "kari's session has expired: not on duty even before the switch goes off"
-    assert live.off_duty_without_session(username="ola") == 0, "ola is signed in"
-    assert live.off_duty_without_session() == 1
+    accounts.sign_in("ola", PASSWORD, "client", now=NOW)  # every moment given: the test must not depend on the day
+    live.set_duty("kari", True, now=NOW)
+    live.set_duty("ola", True, now=NOW)
+    assert live.on_duty(NOW) == ["ola"], "kari's session has expired: not on duty even before the switch goes off"
+    assert live.off_duty_without_session(NOW, username="ola") == 0, "ola is signed in"
+    assert live.off_duty_without_session(NOW) == 1
     assert not live.is_available("kari") and live.is_available("ola")
-    live.set_duty("kari", True)
+    live.set_duty("kari", True, now=NOW)
     assert live.off_duty_without_session(NOW + timedelta(days=1)) == 2, "both sessions over by then"
