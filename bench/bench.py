@@ -73,7 +73,7 @@ from bot.ops.launch import action_command, free_port, rasa_command, wait_until_r
 from bot.settings import load_settings  # noqa: E402
 
 TARGETS = ("project", "baseline", "project-nb", "default", "cluster1", "cluster2")
-ASSESSMENTS_PER_LEVEL = {1: 8, 10: 30, 50: 100}
+ASSESSMENTS_PER_LEVEL = {1: 24, 10: 60, 50: 100}  # enough turns for a steady p50 (±15 % between runs here)
 
 
 def question_matchers(domain_file: Path = ROOT / "domain.yml") -> dict[str, str]:
@@ -96,7 +96,8 @@ class Doctor:
     # What a doctor says to start, when unsure, and what marks the result (utter_service), in each language.
     START = {"en": "Yes, I'd like to start the self-assessment", "nb": "Ja, jeg vil gjerne starte"}
     NOT_SURE = {"en": "I'm not sure", "nb": "Vet ikke"}
-    RESULT = {"en": "A good first step", "nb": "Et godt første steg"}
+    # the result's first bubble; "How to reach them" is the English-only assistant's (the baseline, 6cc60be)
+    RESULT = {"en": ("A good first step", "How to reach them"), "nb": ("Et godt første steg",)}
 
     def __init__(self, url: str | list[str], persona: dict, matchers: dict[str, str]):
         urls = [url] if isinstance(url, str) else list(url)
@@ -142,7 +143,7 @@ class Doctor:
         for _ in range(20):
             slot = self.asked(replies)
             if slot is None:
-                return any(self.RESULT[self.lang] in (r.get("text") or "") for r in replies)
+                return any(mark in (r.get("text") or "") for r in replies for mark in self.RESULT[self.lang])
             replies = self.say(self.persona["answers"].get(slot, self.NOT_SURE[self.lang]))
         return False
 

@@ -52,8 +52,8 @@ def test_the_doctor_knows_the_result_and_every_question_in_both_languages():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     for category in ("looking_for_advice", "fear_of_not_coping", "way_back_or_out"):
         result = [variant["text"] for variant in domain["responses"][f"utter_result_{category}"]]
-        for lang, words in Doctor.RESULT.items():
-            assert any(words in text for text in result), (category, lang)
+        for lang, marks in Doctor.RESULT.items():
+            assert any(marks[0] in text for text in result), (category, lang)  # the others: older builds' results
     assert set(Doctor.START) == set(Doctor.NOT_SURE) == set(Doctor.RESULT) == {"en", "nb"}
     asked = Counter(question_matchers().values())
     required = domain["forms"]["self_assessment_form"]["required_slots"]
