@@ -86,6 +86,10 @@ class CrisisLexicon:
     disclosures: tuple[_Disclosure, ...]
     hints: tuple[_Disclosure, ...]
     unclear: tuple[re.Pattern, ...]
+    # Chat drops the subject ("er fastlege og har hatt selvmordstanker", "har tenkt på å avslutte det"): a clause that
+    # starts with a verb and names no one is read with the writer as its subject (`subject`), as a reader would.
+    implicit_subject: re.Pattern | None = None
+    subject: str = ""
 
 
 def _compile(pattern: str) -> re.Pattern:
@@ -139,7 +143,11 @@ def load_crisis_lexicon(path: Path = LEXICON_FILE) -> CrisisLexicon:
             for p in g["patterns"]
         ),
         unclear=tuple(_compile(p) for p in raw["unclear"]),
+        implicit_subject=_compile(raw["implicit_subject"]["starts"]) if raw.get("implicit_subject") else None,
+        subject=str((raw.get("implicit_subject") or {}).get("subject", "")),
     )
+    if lexicon.implicit_subject is not None and not lexicon.subject.strip():
+        raise ValueError(f"{path}: implicit_subject needs the subject to read in")
     if reads == "folded":
         # A pattern with a word the folded reading never has could never match (18 did, unnoticed, until this check).
         found = sorted({w for p in _patterns(lexicon) for w in not_in_folded_reading(p.pattern)})
@@ -175,6 +183,8 @@ def _assess_clause(lex: CrisisLexicon, clause: str, short_line: bool = False, di
         or any(p.search(clause) for p in lex.third_party)
         or bool(lex.someone_else_speaks.search(clause) and not lex.i_speak.search(clause))
     )
+    if lex.implicit_subject is not None and lex.implicit_subject.match(clause):
+        clause = f"{lex.subject} {clause}"  # whose it is was decided on the words as written, just above
     denied = None
     quoted = [
         m.span()

@@ -380,3 +380,27 @@ def test_a_folded_pattern_with_letters_the_folded_reading_never_has_fails_at_sta
     with pytest.raises(ValueError, match="noen"):
         load_crisis_lexicon(path)
     assert assess_risk("Ser ikke noen grunn til å leve").is_crisis  # the pattern as the lexicon spells it: "non"
+
+
+# Chat drops the subject: a clause that starts with a verb and names no one is the writer's own (the lexicon's
+# implicit_subject). Whose it is is still decided on the words as written: a question to someone, someone else named
+# after the verb, or someone else earlier in the clause, stays someone else's. Each written for this test, not taken
+# from any persona or corpus row.
+SUBJECT_DROPPED = [
+    ("er overlege og har hatt selvmordstanker i vinter", Risk.DISCLOSURE),
+    ("Sliter. har hatt selvmordstanker siste uka", Risk.DISCLOSURE),
+    ("jobber for mye, men har hatt selvmordstanker en stund", Risk.DISCLOSURE),
+    ("hadde selvmordstanker i helga, første gang", Risk.DISCLOSURE),
+    ("kjenner på selvmordstanker nesten hver kveld", Risk.DISCLOSURE),
+    ("hun er 50 og har hatt selvmordstanker lenge", Risk.NONE),
+    ("har pasienten selvmordstanker må hun henvises", Risk.NONE),
+    ("har dere rutiner for pasienter med selvmordstanker?", Risk.NONE),
+    ("har hatt mange pasienter med selvmordstanker i høst", Risk.NONE),
+    ("er ikke suicidal, bare sliten", Risk.DENIAL),
+]
+
+
+@pytest.mark.parametrize("text,expected", SUBJECT_DROPPED)
+def test_a_clause_without_a_subject_is_the_writers_own(text, expected):
+    result = assess_risk(text).risk
+    assert result is expected or (expected is Risk.NONE and result is Risk.DENIAL), (text, result)
