@@ -30,10 +30,12 @@ import crisis_corpus  # noqa: E402
 import crisis_eval  # noqa: E402
 import train_crisis  # noqa: E402
 
-# Measured on this build (make crisis-eval); see the module docstring.
+# Measured on this build (make crisis-eval); see the module docstring. Round 8 of the held-out rows (2026-12-05) was
+# harder in Norwegian on helplines shown (0.875 on its own): with it the whole held-out set reads 0.925 there, 0.923
+# on the build before the implicit-subject reading; the floor is that build's figure.
 HELD_OUT_FLOORS = {
     "en": {"recall_at_once": 0.78, "recall_shown": 0.88, "false_alarms": 0.07, "crisis_false_alarms": 0.047},
-    "nb": {"recall_at_once": 0.83, "recall_shown": 0.925, "false_alarms": 0.06, "crisis_false_alarms": 0.04},
+    "nb": {"recall_at_once": 0.83, "recall_shown": 0.92, "false_alarms": 0.06, "crisis_false_alarms": 0.04},
 }
 TRAINING_FLOORS = {"recall_shown": 0.985, "false_alarms": 0.04, "answer_false_alarms": 0.005}
 
