@@ -45,9 +45,15 @@ class Interpretation:
 class _Rule:
     value: object
     patterns: tuple[re.Pattern, ...]
+    # A word of this rule said with a negation just before it ("not manageable", «ikke greit», "far from ok") is
+    # the opposite: it does not count (the slot's `denied` value is read instead, where it has one).
+    deniable: bool = False
 
     def matches(self, text: str) -> bool:
         return any(p.search(text) for p in self.patterns)
+
+    def matches_undenied(self, text: str, denial: re.Pattern) -> bool:
+        return any(not denial.search(text[: m.start()]) for p in self.patterns for m in p.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class _SlotLexicon:
     rules: tuple[_Rule, ...]
     none: tuple[re.Pattern, ...] = ()
     prefer_after_but: bool = False
+    denied: object = None  # the value of a deniable rule's word said with a negation before it ("not ok": heavy)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Lexicon:
     but: re.Pattern  # the words after which the answer turns ("busy but manageable")
     leave_words: re.Pattern  # volunteered: reduced hours or sick leave said with these words is also sick leave
     speller: Speller | None = None  # the folded reading's spelling correction (reads: folded), else plain
+    denial: re.Pattern | None = None  # what, just before a deniable rule's word, denies it ("not", «ikke så»)
 
     def read(self, text: str) -> str:
         """The reading this lexicon's patterns are written for."""
@@ -103,12 +111,18 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             probe = [value] if spec["kind"] == "multi" else value
             if not is_valid_value(slot, probe):
                 raise ValueError(f"{path}: {value!r} is not a value of {slot}")
-            rules.append(_Rule(value, _compile(rule["patterns"], f"{slot}/{value}")))
+            rules.append(_Rule(value, _compile(rule["patterns"], f"{slot}/{value}"), bool(rule.get("deniable"))))
+        denied = spec.get("denied")
+        if denied is not None and (spec["kind"] != "ordered" or not is_valid_value(slot, denied)):
+            raise ValueError(f"{path}: denied {denied!r} is not a value of {slot}, or {slot} is not ordered")
+        if any(r.deniable for r in rules) and "denial_before" not in raw:
+            raise ValueError(f"{path}: {slot} has a deniable rule but the lexicon has no denial_before")
         slots[slot] = _SlotLexicon(
             kind=spec["kind"],
             rules=tuple(rules),
             none=_compile(spec.get("none", []), f"{slot}/none"),
             prefer_after_but=bool(spec.get("prefer_after_but")),
+            denied=denied,
         )
     missing = set(FORM_SLOTS) - set(slots)
     if missing:
@@ -133,6 +147,7 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         but=_compile([raw["but"]], "but")[0],
         leave_words=_compile([raw["leave_words"]], "leave_words")[0],
         speller=Speller(raw.get("spelling") or []) if reads == "folded" else None,
+        denial=_compile([raw["denial_before"]], "denial_before")[0] if "denial_before" in raw else None,
     )
     if reads == "folded":
         for pattern in _patterns(lex):
@@ -148,7 +163,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
 def _patterns(lex: Lexicon) -> list[re.Pattern]:
     rules = [r for spec in lex.slots.values() for r in spec.rules] + [r for v in lex.volunteered.values() for r in v]
     nones = [p for spec in lex.slots.values() for p in spec.none]
-    return [*lex.skip, *lex.unsure, lex.but, lex.leave_words, *nones, *(p for r in rules for p in r.patterns)]
+    denial = [lex.denial] if lex.denial is not None else []
+    return [*lex.skip, *lex.unsure, lex.but, lex.leave_words, *denial, *nones, *(p for r in rules for p in r.patterns)]
 
 
 @cache
@@ -167,21 +183,28 @@ def _other_may_read(text: str, first: str) -> bool:
     return not is_clearly(text, first)
 
 
-def _first_match(rules: tuple[_Rule, ...], text: str) -> object:
+def _first_match(
+    rules: tuple[_Rule, ...], text: str, denial: re.Pattern | None = None, denied: object = None
+) -> object:
+    was_denied = False
     for rule in rules:
-        if rule.matches(text):
-            return rule.value
-    return None
+        if not rule.matches(text):
+            continue
+        if rule.deniable and denial is not None and not rule.matches_undenied(text, denial):
+            was_denied = True  # only said denied: not this rule's value; a later rule may still read the words
+            continue
+        return rule.value
+    return denied if was_denied else None  # volunteered words have no denied value: nothing
 
 
-def _ordered(spec: _SlotLexicon, text: str, but: re.Pattern) -> object:
-    value = _first_match(spec.rules, text)
+def _ordered(spec: _SlotLexicon, text: str, but: re.Pattern, denial: re.Pattern | None = None) -> object:
+    value = _first_match(spec.rules, text, denial, spec.denied)
     if value is None or not spec.prefer_after_but:
         return value
     parts = but.split(text)
     if len(parts) < 2 or spec.rules[0].matches(text):
         return value
-    after = _first_match(spec.rules, parts[-1])
+    after = _first_match(spec.rules, parts[-1], denial, spec.denied)
     return after if after is not None else value
 
 
@@ -208,7 +231,7 @@ def _interpret(lex: Lexicon, slot: str, text: str) -> Interpretation:
         for p in lex.unsure:
             clean = p.sub(" ", clean)
         clean = normalise(clean)
-        rest = _read(spec, clean, lex.but) if clean else None
+        rest = _read(spec, clean, lex.but, lex.denial) if clean else None
         if slot == "expectation":
             # "I don't know whether I can go back; maybe a way out" names what is wanted: "unsure" only when nothing
             # else is said.
@@ -219,18 +242,18 @@ def _interpret(lex: Lexicon, slot: str, text: str) -> Interpretation:
             return Interpretation(Outcome.VALUE, True) if rest is True else Interpretation(Outcome.UNSURE)
         if not clean:
             return Interpretation(Outcome.UNSURE)
-    value = _read(spec, clean, lex.but)
+    value = _read(spec, clean, lex.but, lex.denial)
     if value is not None:
         return Interpretation(Outcome.VALUE, value)
     return Interpretation(Outcome.UNSURE if unsure else Outcome.UNKNOWN)
 
 
-def _read(spec: _SlotLexicon, clean: str, but: re.Pattern) -> object:
+def _read(spec: _SlotLexicon, clean: str, but: re.Pattern, denial: re.Pattern | None = None) -> object:
     if spec.kind == "multi":
         if any(p.search(clean) for p in spec.none):
             return []
         return [rule.value for rule in spec.rules if rule.matches(clean)] or None
-    return _ordered(spec, clean, but)
+    return _ordered(spec, clean, but, denial)
 
 
 def volunteered(text: str, language: str | None = None) -> dict[str, object]:
@@ -247,7 +270,7 @@ def _volunteered(lex: Lexicon, text: str) -> dict[str, object]:
     clean = lex.read(text)
     found: dict[str, object] = {}
     for slot, rules in lex.volunteered.items():
-        value = _first_match(rules, clean)
+        value = _first_match(rules, clean, lex.denial)
         if value is not None:
             found[slot] = value
     on_leave = found.get("work_status") in ("sick_leave", "reduced_hours") and "sick_leave" not in found
