@@ -96,6 +96,13 @@ class AnswerValidation(FormValidationAction, ABC):
             risks,
             _language(tracker),
         )
+        asked = tracker.get_slot("requested_slot")
+        open_question = not starting and asked not in (None, "self_harm") and tracker.get_slot(asked) is None
+        if open_question and _asks_again_for_a_person(tracker):
+            # The request is on record already, and the doctor said it again at this question: the words are meant
+            # as the answer ("someone to talk to, a støttekollega" to "what would help most"), and are read as one,
+            # so an answer the assistant cannot read moves the form on instead of asking for ever.
+            events.append(SlotSet(asked, texts[-1]))
         if found and starting:
             dispatcher.utter_message(response="utter_noted_from_opening")
         if found:  # answered unasked: not counted in the progress ("Question 4 of 9")
@@ -137,6 +144,19 @@ class AnswerValidation(FormValidationAction, ABC):
         if step.slots.get(slot) is not None and not form.is_correction(value):
             return {}
         return form.corrections(value, tracker.slots, slot, language)
+
+
+def _asks_again_for_a_person(tracker: Tracker) -> bool:
+    """The latest message asks for a person (intent request_handoff) and a request was recorded before it."""
+    if (tracker.latest_message.get("intent") or {}).get("name") != "request_handoff":
+        return False
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return False
+    return any(
+        e.get("event") == "slot" and e.get("name") == "handoff_code" and e.get("value") for e in events[:last_user]
+    )
 
 
 class ValidateSelfAssessmentForm(AnswerValidation):

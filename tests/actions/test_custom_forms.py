@@ -107,3 +107,38 @@ def test_an_answer_to_the_question_asked_is_not_taken_for_a_correction(dispatche
     slots = slot_events(run(tracker, dispatcher, domain))
     assert slots["workload"] == "manageable" and "work_status" not in slots
     assert not [m for m in dispatcher.messages if m.get("response") == "utter_answer_changed"]
+
+
+def asking_for_a_person(text, recorded_before: bool):
+    """The doctor at the workload question asks for a person (request_handoff), a request on record or not."""
+    import json
+
+    from rasa_sdk import Tracker
+
+    from tests.actions.conftest import DATA
+
+    state = json.loads((DATA / "mid_form.json").read_text(encoding="utf-8"))
+    if recorded_before:
+        state["events"].append({"event": "slot", "name": "handoff_code", "value": "7KQX4MTA"})
+        state["slots"]["handoff_code"] = "7KQX4MTA"
+    message = {"text": text, "intent": {"name": "request_handoff", "confidence": 1.0}, "entities": []}
+    state["latest_message"] = message
+    state["events"] += [{"event": "user", "text": text, "parse_data": message}, {"event": "action", "name": "x"}]
+    return Tracker.from_dict(state)
+
+
+def test_asking_again_for_a_person_at_a_question_is_read_as_the_answer(dispatcher, domain):
+    """The request is recorded already: the same words again are the doctor's answer, so the form moves on."""
+    slots = slot_events(run(asking_for_a_person("heavy, I just want someone to talk to", True), dispatcher, domain))
+    assert slots["workload"] == "heavy"
+
+
+def test_words_asking_again_that_do_not_answer_count_as_unreadable_so_the_form_moves_on(dispatcher, domain):
+    slots = slot_events(run(asking_for_a_person("I want to talk to someone", True), dispatcher, domain))
+    assert slots.get("workload") is None and slots["unreadable_answers"] == 1
+    assert "utter_not_understood" in [m.get("response") for m in dispatcher.messages]
+
+
+def test_a_first_request_for_a_person_is_not_taken_as_an_answer(dispatcher, domain):
+    slots = slot_events(run(asking_for_a_person("heavy, I just want someone to talk to", False), dispatcher, domain))
+    assert "workload" not in slots
