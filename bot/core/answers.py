@@ -129,15 +129,24 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         raise ValueError(f"{path}: no rules for {sorted(missing)}")
     volunteered: dict[str, tuple[_Rule, ...]] = {}
     for slot, spec in raw.get("volunteered", {}).items():
-        if "from_rules" in spec:
-            wanted = set(spec["from_rules"])
-            volunteered[slot] = tuple(r for r in slots[slot].rules if r.value in wanted)
-            continue
-        rules = []
+        # The answer's own rules for some values (from_rules), and patterns of their own for others (said unasked, a
+        # value must be plainly the doctor's own: "I'm on sick leave", not "three registrars off sick"). Both keep
+        # the answer's order of values ("50 % sick leave" is reduced hours before it is sick leave).
+        wanted = set(spec.get("from_rules") or [])
+        own = {}
         for value, patterns in spec.items():
+            if value == "from_rules":
+                continue
             if not is_valid_value(slot, value):
                 raise ValueError(f"{path}: volunteered {value!r} is not a value of {slot}")
-            rules.append(_Rule(value, _compile(patterns, f"volunteered/{slot}")))
+            own[value] = _Rule(value, _compile(patterns, f"volunteered/{slot}"))
+        rules = []
+        for rule in slots[slot].rules:
+            if rule.value in own and own[rule.value] not in rules:
+                rules.append(own[rule.value])
+            elif rule.value in wanted and rule.value not in own:
+                rules.append(rule)
+        rules += [r for r in own.values() if r not in rules]
         volunteered[slot] = tuple(rules)
     lex = Lexicon(
         skip=_compile(raw["skip"], "skip"),
