@@ -404,3 +404,20 @@ SUBJECT_DROPPED = [
 def test_a_clause_without_a_subject_is_the_writers_own(text, expected):
     result = assess_risk(text).risk
     assert result is expected or (expected is Risk.NONE and result is Risk.DENIAL), (text, result)
+
+
+# "en" before a word of time is not someone else ("en uke", "en gang"), and Nynorsk's «skjere meg» is cutting oneself.
+# Found on a blind Norwegian persona set (2026-12-05); each written here in words of this test's own.
+TIME_IS_NOT_SOMEONE_ELSE = [
+    ("jobbet fire netter på en uke, og nå tenker jeg på selvmord", Risk.DISCLOSURE),
+    ("det er en stund siden, men jeg har tenkt på selvmord igjen", Risk.DISCLOSURE),
+    ("eg har byrja å skjere meg i armen att", Risk.DISCLOSURE),
+    ("en kollega av meg tenker på selvmord", Risk.NONE),
+    ("hadde en pasient i går som snakket om selvmord", Risk.NONE),
+]
+
+
+@pytest.mark.parametrize("text,expected", TIME_IS_NOT_SOMEONE_ELSE)
+def test_a_time_word_after_en_is_not_someone_else_and_nynorsk_cutting_is_self_harm(text, expected):
+    result = assess_risk(text).risk
+    assert result is expected or (expected is Risk.NONE and result is Risk.DENIAL), (text, result)
