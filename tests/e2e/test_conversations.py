@@ -35,6 +35,13 @@ PERSONA_SETS = {
     # longer stuck since a request said again is read as the answer (actions/custom_forms.py), written after reading
     # that conversation. So the set's crisis and stuck figures are no longer blind; its other figures still are.
     "held-out-nb-2": Path(__file__).parent / "data" / "personas-nb-held-out-2.json",
+    # 20 English and 20 Norwegian doctors written on 2026-12-05 by two more helpers who saw only DESIGN.md, converse.py
+    # and one dev file's format. Run once as written: English 13/16 categories, 4/4 crises at once, 1 false alarm;
+    # Norwegian 15/16, 2/4 crises at once, 0 false alarms. Their misses were then read and led to two general changes
+    # (sick leave said unasked must be the doctor's own; "en uke" is not someone else, Nynorsk «skjere meg»), so they
+    # are development sets now: 16/16 and 16/16, 4/4 and 4/4.
+    "blind-en": Path(__file__).parent / "data" / "personas-en-blind.json",
+    "blind-nb-3": Path(__file__).parent / "data" / "personas-nb-blind-3.json",
 }
 # What each set must reach. The bar (every set): categories >= 0.9, every crisis at once, no false alarm, no
 # error. Where a set does not reach all of it yet, the figure it reached when it was added is its floor (raise it,
@@ -46,7 +53,9 @@ FLOORS = {
     "dev-nb": {"slot_misses": 2, "false_alarms": 0.0},
     "own-nb": {"slot_misses": 5, "false_alarms": 0.0},
     "held-out-nb": {"slot_misses": 50, "false_alarms": 1 / 38},
-    "held-out-nb-2": {"slot_misses": 40, "false_alarms": 1 / 24, "crisis_at_once": 1.0, "errors": 0},
+    "held-out-nb-2": {"slot_misses": 39, "false_alarms": 1 / 24, "crisis_at_once": 1.0, "errors": 0},
+    "blind-en": {"slot_misses": 11, "false_alarms": 1 / 16},
+    "blind-nb-3": {"slot_misses": 7, "false_alarms": 0.0},
 }
 
 
