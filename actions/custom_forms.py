@@ -150,13 +150,13 @@ def _asks_again_for_a_person(tracker: Tracker) -> bool:
     """The latest message asks for a person (intent request_handoff) and a request was recorded before it."""
     if (tracker.latest_message.get("intent") or {}).get("name") != "request_handoff":
         return False
-    events = list(tracker.events)
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
-    if last_user is None:
-        return False
-    return any(
-        e.get("event") == "slot" and e.get("name") == "handoff_code" and e.get("value") for e in events[:last_user]
-    )
+    before_it = False
+    for event in reversed(tracker.events):  # from the latest message back
+        if event.get("event") == "user":
+            before_it = True
+        elif before_it and event.get("event") == "slot" and event.get("name") == "handoff_code" and event.get("value"):
+            return True
+    return False
 
 
 class ValidateSelfAssessmentForm(AnswerValidation):

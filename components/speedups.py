@@ -263,28 +263,44 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 # then runs, unchanged, on what is left, and only as far back as the longest of them (it passes every rule further
 # back than the rule is long), not through the whole conversation: the keys found are the same (tested on every
 # rule of the trained model, in short and long conversations).
-_RULE_INDEX: dict[int, tuple[dict[str, Any], dict[str, tuple[bool, Any, Any, int]], dict[tuple, frozenset[str]]]] = {}
+_KEPT_LIMIT = 8  # models loaded again and again: the derived values of the last few only
+
+
+def _kept(table: dict[int, tuple[Any, Any]], source: Any, make: Any) -> Any:
+    """`make(source)`, made once per object: kept under its id together with the object itself, so another object
+    given a freed one's id is never taken for it (sections 7 and 8)."""
+    kept = table.get(id(source))
+    if kept is not None and kept[0] is source:
+        return kept[1]
+    if len(table) >= _KEPT_LIMIT:
+        table.clear()
+    value = make(source)
+    table[id(source)] = (source, value)
+    return value
+
+
+_RULE_INDEX: dict[int, tuple[Any, Any]] = {}
 
 
 def _rule_index(lookup: dict[str, Any]) -> tuple[dict[str, tuple[bool, Any, Any, int]], dict[tuple, frozenset[str]]]:
-    """Each rule key's (has a previous action, previous action, intent) of its last state, and the keys that can
-    apply after each (previous action, intent) met so far: at most one per pair of the domain's actions and intents,
-    so a prediction looks its candidates up instead of testing every rule."""
+    """Each rule key's (has a previous action, previous action, intent) of its last state and its length, and the keys
+    that can apply after each (previous action, intent) met so far: at most one per pair of the domain's actions and
+    intents, so a prediction looks its candidates up instead of testing every rule."""
+    return _kept(_RULE_INDEX, lookup, _make_rule_index)
+
+
+def _make_rule_index(lookup: dict[str, Any]) -> tuple[dict[str, tuple[bool, Any, Any, int]], dict]:
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.shared.core.constants import PREVIOUS_ACTION, USER
     from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
-    kept = _RULE_INDEX.get(id(lookup))
-    if kept is not None and kept[0] is lookup:  # the table itself is kept, so its id is never another table's
-        return kept[1], kept[2]
     index = {}
     for key in lookup:
         states = RulePolicy._rule_key_to_state(key)
         last = states[-1] if states else {}
         previous = last.get(PREVIOUS_ACTION) or {}
         index[key] = (bool(previous), previous.get(ACTION_NAME), (last.get(USER) or {}).get(INTENT), len(states))
-    _RULE_INDEX[id(lookup)] = (lookup, index, {})
-    return index, _RULE_INDEX[id(lookup)][2]
+    return index, {}
 
 
 def _may_apply(entry: tuple, action: Any, intent: Any) -> bool:
@@ -322,15 +338,16 @@ def _get_possible_keys(self: Any, lookup: dict[str, Any], states: list[dict]) ->
 
 
 # 8. The domain the action server gets: every response named, its variations cut to their buttons (module docstring).
-_LEAN_DOMAIN: dict[int, tuple[dict, dict]] = {}
+_LEAN_DOMAIN: dict[int, tuple[Any, Any]] = {}
 
 
 def lean_domain(whole: dict[str, Any]) -> dict[str, Any]:
-    """`Domain.as_dict()` with each response variation cut to its buttons; kept per domain dict (Rasa keeps that
-    dict for the domain's life, so a new model's domain is a new dict)."""
-    kept = _LEAN_DOMAIN.get(id(whole))
-    if kept is not None and kept[0] is whole:
-        return kept[1]
+    """`Domain.as_dict()` with each response variation cut to its buttons; made once per domain dict (Rasa keeps
+    that dict for the domain's life, so a new model's domain is a new dict)."""
+    return _kept(_LEAN_DOMAIN, whole, _make_lean_domain)
+
+
+def _make_lean_domain(whole: dict[str, Any]) -> dict[str, Any]:
     lean = dict(whole)
     responses = whole.get("responses")
     if isinstance(responses, dict):
@@ -341,9 +358,6 @@ def lean_domain(whole: dict[str, Any]) -> dict[str, Any]:
             ]
             for name, variations in responses.items()
         }
-    if len(_LEAN_DOMAIN) > 8:  # models loaded again and again: keep the last few only
-        _LEAN_DOMAIN.clear()
-    _LEAN_DOMAIN[id(whole)] = (whole, lean)
     return lean
 
 

@@ -140,13 +140,15 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             if not is_valid_value(slot, value):
                 raise ValueError(f"{path}: volunteered {value!r} is not a value of {slot}")
             own[value] = _Rule(value, _compile(patterns, f"volunteered/{slot}"))
-        rules = []
+        rules, placed = [], set()
         for rule in slots[slot].rules:
-            if rule.value in own and own[rule.value] not in rules:
-                rules.append(own[rule.value])
-            elif rule.value in wanted and rule.value not in own:
+            if rule.value in own:
+                if rule.value not in placed:  # its own patterns, where the answer's first rule of that value stands
+                    rules.append(own[rule.value])
+                    placed.add(rule.value)
+            elif rule.value in wanted:
                 rules.append(rule)
-        rules += [r for r in own.values() if r not in rules]
+        rules += [rule for value, rule in own.items() if value not in placed]
         volunteered[slot] = tuple(rules)
     lex = Lexicon(
         skip=_compile(raw["skip"], "skip"),

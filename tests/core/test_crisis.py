@@ -400,12 +400,6 @@ SUBJECT_DROPPED = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", SUBJECT_DROPPED)
-def test_a_clause_without_a_subject_is_the_writers_own(text, expected):
-    result = assess_risk(text).risk
-    assert result is expected or (expected is Risk.NONE and result is Risk.DENIAL), (text, result)
-
-
 # "en" before a word of time is not someone else ("en uke", "en gang"), and Nynorsk's «skjere meg» is cutting oneself.
 # Found on a blind Norwegian persona set (2026-12-05); each written here in words of this test's own.
 TIME_IS_NOT_SOMEONE_ELSE = [
@@ -417,7 +411,7 @@ TIME_IS_NOT_SOMEONE_ELSE = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", TIME_IS_NOT_SOMEONE_ELSE)
-def test_a_time_word_after_en_is_not_someone_else_and_nynorsk_cutting_is_self_harm(text, expected):
+@pytest.mark.parametrize("text,expected", SUBJECT_DROPPED + TIME_IS_NOT_SOMEONE_ELSE)
+def test_whose_a_clause_is_without_a_subject_or_after_en_and_nynorsk_cutting(text, expected):
     result = assess_risk(text).risk
     assert result is expected or (expected is Risk.NONE and result is Risk.DENIAL), (text, result)
